@@ -1,0 +1,4 @@
+import { CreateProducts1763859600000 } from './1763859600000-CreateProducts';
+
+/** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
+export const migrations = [CreateProducts1763859600000];

@@ -1,0 +1,126 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { HttpAdapterHost } from '@nestjs/core';
+import { DomainError, ErrorCode } from './domain-error';
+import { ErrorResponseDto } from './error-response.dto';
+import { WithRequestId } from './request-id';
+
+interface Mapped {
+  status: number;
+  message: string | string[];
+  extra?: Record<string, unknown>;
+  retryAfter?: number;
+}
+
+function mapDomainError(error: DomainError): Mapped {
+  const base = {
+    message: error.message,
+    extra: error.details,
+    retryAfter: error.retryAfterSeconds,
+  };
+  switch (error.code) {
+    case ErrorCode.NotFound:
+      return { status: HttpStatus.NOT_FOUND, ...base };
+    case ErrorCode.Conflict:
+      return { status: HttpStatus.CONFLICT, ...base };
+    case ErrorCode.InvalidInput:
+      return { status: HttpStatus.BAD_REQUEST, ...base };
+    case ErrorCode.UnsupportedMediaType:
+      return { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, ...base };
+    case ErrorCode.UpstreamUnavailable:
+      return { status: HttpStatus.BAD_GATEWAY, ...base };
+    case ErrorCode.UpstreamTimeout:
+      return { status: HttpStatus.GATEWAY_TIMEOUT, ...base };
+    case ErrorCode.CircuitOpen:
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, ...base };
+  }
+}
+
+function mapHttpException(error: HttpException): Mapped {
+  const body = error.getResponse();
+  const message =
+    typeof body === 'object' && body !== null && 'message' in body
+      ? (body as { message: string | string[] }).message
+      : error.message;
+  return { status: error.getStatus(), message };
+}
+
+/** body-parser and other http-errors raised before Nest's pipeline (413, malformed JSON). */
+function mapHttpError(error: unknown): Mapped | undefined {
+  if (typeof error !== 'object' || error === null) {
+    return undefined;
+  }
+  const { status, type, expose, message } = error as {
+    status?: unknown;
+    type?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) {
+    return undefined;
+  }
+  switch (type) {
+    case 'entity.parse.failed':
+      return { status, message: 'request body is not valid JSON' };
+    case 'entity.too.large':
+      return { status, message: 'request body is larger than the limit' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, message: String(message) };
+    default:
+      return { status, message: typeof message === 'string' ? message : 'bad request' };
+  }
+}
+
+/** The one place errors become HTTP answers; unknown errors are logged and become a generic 500. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<WithRequestId & { originalUrl?: string }>();
+    const res = http.getResponse<ServerResponse>();
+
+    const mapped =
+      exception instanceof DomainError
+        ? mapDomainError(exception)
+        : exception instanceof HttpException
+          ? mapHttpException(exception)
+          : mapHttpError(exception);
+    const final = mapped ?? { status: 500, message: 'internal server error' };
+    if (!mapped) {
+      this.logger.error(
+        `unhandled error on ${req.method} ${req.originalUrl ?? req.url} (request ${req.id}): ${
+          exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)
+        }`,
+      );
+    }
+    if (res.headersSent) {
+      return;
+    }
+    const body: ErrorResponseDto & Record<string, unknown> = {
+      statusCode: final.status,
+      error: STATUS_CODES[final.status] ?? 'Error',
+      message: final.message,
+      path: req.originalUrl ?? req.url ?? '',
+      timestamp: new Date().toISOString(),
+      request_id: req.id ?? '',
+      ...final.extra,
+    };
+    if (final.retryAfter !== undefined) {
+      res.setHeader('Retry-After', String(final.retryAfter));
+    }
+    this.adapterHost.httpAdapter.reply(res, body, final.status);
+  }
+}

@@ -1,0 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from './error-response.dto';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: `message` lists one problem per field',
+  401: 'Missing or wrong API key',
+  404: 'No such record',
+  409: 'Conflicts with an existing record',
+  413: 'Request body over the size limit',
+  415: 'Body is not JSON',
+  429: 'Rate limit reached; see Retry-After',
+  502: 'The upstream could not be reached or failed',
+  503: 'Upstream circuit open; see Retry-After',
+  504: 'The upstream timed out',
+};
+
+/** Documents error answers with the shared error shape. */
+export function ApiErrorResponses(...statuses: number[]): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto }),
+    ),
+  );
+}

@@ -1,0 +1,15 @@
+import { registerAs } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { validateEnv } from './env.validation';
+
+export const appConfig = registerAs('app', () => {
+  const env = validateEnv(process.env);
+  return {
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    bodyLimit: env.BODY_LIMIT,
+    /** Identifies this process in event envelopes (`origin`) and logs. */
+    instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+  };
+});

@@ -1,0 +1,148 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const EXTERNAL_PROVIDERS = ['dummyjson', 'jsonplaceholder'] as const;
+const API_TYPES = ['fiat', 'crypto', 'mock'] as const;
+
+/** An empty value in `.env` means "use the default", never "zero". */
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
+/** Env values are strings: turn digits into numbers, leave anything else to fail validation. */
+const toNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim())
+    ? Number(value)
+    : emptyToUndefined({ value });
+
+/** Every variable of SPEC §7, with its default. Only this file and ormconfig.ts read process.env. */
+export class EnvironmentVariables {
+  @Transform(toNumber)
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  PORT = 8000;
+
+  @Transform(emptyToUndefined)
+  @Matches(/^(sqlite:.*|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path> or postgres://user@host:port/db',
+  })
+  DATABASE_URL = 'sqlite:./data/app.db';
+
+  /** Empty means NATS off. */
+  @ValidateIf((_, value) => value !== '')
+  @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, {
+    message: 'NATS_URL must be empty or nats://host:port[,nats://host:port…]',
+  })
+  NATS_URL = '';
+
+  @Transform(emptyToUndefined)
+  @IsIn(EXTERNAL_PROVIDERS, {
+    message: `EXTERNAL_API_PROVIDER must be one of ${EXTERNAL_PROVIDERS.join(', ')}`,
+  })
+  EXTERNAL_API_PROVIDER: (typeof EXTERNAL_PROVIDERS)[number] = 'dummyjson';
+
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'EXTERNAL_API_URL must be an http(s) URL' })
+  EXTERNAL_API_URL = 'https://dummyjson.com';
+
+  @Transform(toNumber)
+  @Min(1, { message: 'EXTERNAL_CONCURRENCY must be an integer between 1 and 256' })
+  @Max(256, { message: 'EXTERNAL_CONCURRENCY must be an integer between 1 and 256' })
+  @IsInt({ message: 'EXTERNAL_CONCURRENCY must be an integer between 1 and 256' })
+  EXTERNAL_CONCURRENCY = 16;
+
+  @Transform(toNumber)
+  @Min(1, { message: 'EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000' })
+  @Max(600000, { message: 'EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000' })
+  @IsInt({ message: 'EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000' })
+  EXTERNAL_TIMEOUT_MS = 5000;
+
+  @Transform(toNumber)
+  @Min(0, { message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
+  @Max(10, { message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
+  @IsInt({ message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
+  EXTERNAL_RETRIES = 3;
+
+  @Transform(emptyToUndefined)
+  @IsIn(API_TYPES, { message: `API_TYPE must be one of ${API_TYPES.join(', ')}` })
+  API_TYPE: (typeof API_TYPES)[number] = 'mock';
+
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'EXCHANGE_RATES_API_URL must be an http(s) URL' })
+  EXCHANGE_RATES_API_URL = 'https://api.exchangerate-api.com/v4/latest/USD';
+
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'CRYPTO_API_URL must be an http(s) URL' })
+  CRYPTO_API_URL = 'https://api.binance.com/api/v3/ticker/price';
+
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Z0-9]{4,20}(,[A-Z0-9]{4,20})*$/, {
+    message: 'CRYPTO_SYMBOLS must be a comma-separated list like BTCUSDT,ETHUSDT',
+  })
+  CRYPTO_SYMBOLS = 'BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT';
+
+  @Transform(toNumber)
+  @Min(0, { message: 'TASK_INTERVAL_SECONDS must be an integer >= 0 (0 = off)' })
+  @IsInt({ message: 'TASK_INTERVAL_SECONDS must be an integer >= 0 (0 = off)' })
+  TASK_INTERVAL_SECONDS = 60;
+
+  @ValidateIf((_, value) => value !== '')
+  @Matches(/^\S+( \S+){5}$/, { message: 'RATES_CRON must be a six-field cron expression' })
+  RATES_CRON = '';
+
+  @Transform(emptyToUndefined)
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsString()
+  API_KEYS = '';
+
+  /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */
+  @Transform(emptyToUndefined)
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
+  BODY_LIMIT = '1mb';
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function describe(error: ValidationError): string {
+  const shown = JSON.stringify(error.value);
+  const constraints = Object.values(error.constraints ?? {});
+  return `${constraints[0] ?? `${error.property} is invalid`} (got ${shown})`;
+}
+
+/** Validates and types the environment; throws one error naming every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked = Object.fromEntries(
+    known.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]),
+  );
+  const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  // defaults survive a Transform that mapped '' to undefined
+  const defaults = new EnvironmentVariables();
+  for (const key of known as (keyof EnvironmentVariables)[]) {
+    if (env[key] === undefined) {
+      Object.assign(env, { [key]: defaults[key] });
+    }
+  }
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new ConfigValidationError(errors.map(describe));
+  }
+  return env;
+}

@@ -1,0 +1,38 @@
+import { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpAdapterHost } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { PageInterceptor } from './common/page.interceptor';
+import { jsonContentTypeMiddleware } from './common/json-content-type';
+import { requestIdMiddleware } from './common/request-id';
+import { createValidationPipe } from './common/validation';
+import { AllConfig } from './config';
+
+/** Everything cross-cutting about HTTP, shared by main.ts and the e2e tests. */
+export function configureApp(app: NestExpressApplication): INestApplication {
+  const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(jsonContentTypeMiddleware);
+  app.useBodyParser('json', { limit: config.get('app.bodyLimit', { infer: true }) });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
+  app.useGlobalInterceptors(new PageInterceptor());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('catalog-rates')
+      .setDescription(
+        'Products mirrored from an external product API and currency rates kept fresh. ' +
+          'Errors always have the shape of `ErrorResponseDto`; every response carries `X-Request-Id`.',
+      )
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,30 @@
+import { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import { entities } from './entities';
+
+/** Driver options for `DATABASE_URL`: `sqlite:<file>` (embedded) or `postgres://…`. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  const common = {
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsTransactionMode: 'each',
+  } as const;
+  if (databaseUrl.startsWith('sqlite:')) {
+    return {
+      ...common,
+      type: 'sqlite',
+      database: databaseUrl.slice('sqlite:'.length) || './data/app.db',
+      // WAL lets readers run beside the writer; the busy timeout waits out a lock held by
+      // another process (the migration CLI, a second instance) instead of failing at once
+      enableWAL: true,
+      busyTimeout: 5000,
+    };
+  }
+  return {
+    ...common,
+    type: 'postgres',
+    url: databaseUrl,
+    extra: { max: 20, options: '-c TimeZone=UTC' },
+  };
+}

@@ -1,0 +1,38 @@
+import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source-options';
+import { AllConfig } from '../config';
+import { TransactionRunner } from './transaction-runner';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>) => ({
+        ...dataSourceOptions(config.get('database.url', { infer: true })),
+        // pending migrations run at startup, so a fresh SQLite file is ready to serve
+        migrationsRun: true,
+        retryAttempts: 3,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+  providers: [TransactionRunner],
+  exports: [TransactionRunner],
+})
+export class DatabaseModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DatabaseModule.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.dataSource.options.type === 'sqlite') {
+      // with WAL, NORMAL never corrupts the file and skips an fsync per commit
+      await this.dataSource.query('PRAGMA synchronous = NORMAL');
+    }
+    this.logger.log(`database ready (${this.dataSource.options.type})`);
+  }
+}

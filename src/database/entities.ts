@@ -1,0 +1,4 @@
+import { Product } from '../products/entities/product.entity';
+
+/** Every TypeORM entity, listed once for ormconfig.ts (explicit classes work under ts-node, jest and dist alike). */
+export const entities = [Product];

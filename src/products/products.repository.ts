@@ -1,0 +1,29 @@
+import { EntityManager } from 'typeorm';
+import { Page } from '../common/pagination.dto';
+import { Product } from './entities/product.entity';
+
+export type ProductSortColumn = 'id' | 'name' | 'price' | 'createdAt' | 'updatedAt';
+
+export interface ProductListFilter {
+  q?: string;
+  externalId?: string;
+  sort: ProductSortColumn;
+  descending: boolean;
+  limit: number;
+  offset: number;
+}
+
+export type NewProduct = Omit<Product, 'id'>;
+
+/**
+ * The products store. Writes take the transaction's EntityManager so that a service can group
+ * them (and, later, its outbox rows) in one transaction from the TransactionRunner.
+ */
+export abstract class ProductsRepository {
+  abstract findById(id: number, tx?: EntityManager): Promise<Product | null>;
+  abstract findByExternalId(externalId: string, tx?: EntityManager): Promise<Product | null>;
+  abstract list(filter: ProductListFilter): Promise<Page<Product>>;
+  abstract insert(tx: EntityManager, product: NewProduct): Promise<Product>;
+  abstract update(tx: EntityManager, product: Product): Promise<Product>;
+  abstract delete(tx: EntityManager, id: number): Promise<void>;
+}

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { Page } from '../common/pagination.dto';
+import { isUniqueViolation } from '../database/database-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { CreateProductDto } from './dto/create-product.dto';
+import { ListProductsQueryDto, ProductSortKey } from './dto/list-products-query.dto';
+import { UpdateProductDto } from './dto/update-product.dto';
+import { Product } from './entities/product.entity';
+import { ProductSortColumn, ProductsRepository } from './products.repository';
+
+const SORT_COLUMNS: Record<ProductSortKey, ProductSortColumn> = {
+  id: 'id',
+  name: 'name',
+  price: 'price',
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+};
+
+@Injectable()
+export class ProductsService {
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  list(query: ListProductsQueryDto): Promise<Page<Product>> {
+    const sort = query.sort ?? 'id';
+    const descending = sort.startsWith('-');
+    return this.products.list({
+      q: query.q,
+      externalId: query.external_id,
+      sort: SORT_COLUMNS[(descending ? sort.slice(1) : sort) as ProductSortKey],
+      descending,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  async get(id: number): Promise<Product> {
+    const product = await this.products.findById(id);
+    if (!product) {
+      throw DomainError.notFound('product', id);
+    }
+    return product;
+  }
+
+  create(dto: CreateProductDto): Promise<Product> {
+    return this.write(dto.external_id, async (tx) => {
+      await this.assertExternalIdFree(tx, dto.external_id ?? null, null);
+      const now = new Date();
+      return this.products.insert(tx, {
+        name: dto.name,
+        description: dto.description ?? '',
+        price: dto.price,
+        externalId: dto.external_id ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    });
+  }
+
+  /** PUT: a full replace; omitted optional fields return to their defaults. */
+  replace(id: number, dto: CreateProductDto): Promise<Product> {
+    return this.change(id, dto.external_id, {
+      name: dto.name,
+      description: dto.description ?? '',
+      price: dto.price,
+      externalId: dto.external_id ?? null,
+    });
+  }
+
+  /** PATCH: only the given fields change. */
+  patch(id: number, dto: UpdateProductDto): Promise<Product> {
+    return this.change(id, dto.external_id, {
+      ...(dto.name !== undefined && { name: dto.name }),
+      ...(dto.description !== undefined && { description: dto.description }),
+      ...(dto.price !== undefined && { price: dto.price }),
+      ...(dto.external_id !== undefined && { externalId: dto.external_id }),
+    });
+  }
+
+  async remove(id: number): Promise<Product> {
+    return this.transactions.run(async (tx) => {
+      const product = await this.products.findById(id, tx);
+      if (!product) {
+        throw DomainError.notFound('product', id);
+      }
+      await this.products.delete(tx, id);
+      return product;
+    });
+  }
+
+  private change(
+    id: number,
+    externalId: string | null | undefined,
+    fields: Partial<Omit<Product, 'id' | 'createdAt' | 'updatedAt'>>,
+  ): Promise<Product> {
+    return this.write(externalId, async (tx) => {
+      const product = await this.products.findById(id, tx);
+      if (!product) {
+        throw DomainError.notFound('product', id);
+      }
+      if (fields.externalId !== undefined) {
+        await this.assertExternalIdFree(tx, fields.externalId, id);
+      }
+      Object.assign(product, fields, { updatedAt: new Date() });
+      return this.products.update(tx, product);
+    });
+  }
+
+  /** Runs a write; a unique violation that slipped past the check (a race) is still a 409. */
+  private async write<T>(
+    externalId: string | null | undefined,
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.transactions.run(work);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict(externalId);
+      }
+      throw error;
+    }
+  }
+
+  private async assertExternalIdFree(
+    tx: EntityManager,
+    externalId: string | null,
+    selfId: number | null,
+  ) {
+    if (externalId === null) {
+      return;
+    }
+    const holder = await this.products.findByExternalId(externalId, tx);
+    if (holder && holder.id !== selfId) {
+      throw conflict(externalId, holder.id);
+    }
+  }
+}
+
+function conflict(externalId: string | null | undefined, holderId?: number): DomainError {
+  const who = holderId === undefined ? 'another product' : `product ${holderId}`;
+  return new DomainError(
+    ErrorCode.Conflict,
+    `external_id "${externalId ?? ''}" is already used by ${who}`,
+  );
+}

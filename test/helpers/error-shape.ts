@@ -1,0 +1,18 @@
+import type { Response } from 'supertest';
+
+/** Asserts the SPEC §2 error body: status, message, path, an ISO timestamp and the request id. */
+export function expectErrorShape(res: Response, status: number): void {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual(
+    expect.objectContaining({
+      statusCode: status,
+      error: expect.any(String),
+      path: expect.any(String),
+      request_id: res.headers['x-request-id'],
+    }),
+  );
+  const message: unknown = res.body.message;
+  expect(typeof message === 'string' || Array.isArray(message)).toBe(true);
+  expect(new Date(res.body.timestamp as string).toISOString()).toBe(res.body.timestamp);
+  expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.(js|ts):\d+/); // no stack traces
+}

@@ -1,0 +1,49 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/configure-app';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  baseUrl: string;
+  dataSource: DataSource;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** Test-only defaults: no NATS, no schedule, quiet logs; a test passes what it needs on top. */
+const TEST_ENV: Record<string, string> = {
+  NATS_URL: '',
+  TASK_INTERVAL_SECONDS: '0',
+  LOG_LEVEL: 'warn',
+};
+
+/** Starts the real app, as main.ts does, on a random port and a fresh database. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  Object.assign(process.env, TEST_ENV, env, { DATABASE_URL: database.url, PORT: '0' });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    http: request(baseUrl),
+    baseUrl,
+    dataSource: app.get(DataSource),
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
