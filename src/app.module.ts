@@ -11,16 +11,18 @@ export class AppModule {
    * Built on call rather than at import, so the environment (and, in tests, its overrides) is
    * read and validated when the app starts: a bad value stops startup with one clear message.
    */
-  static register(): DynamicModule {
+  static async register(): Promise<DynamicModule> {
+    // awaited here, not inside NestFactory, so a ConfigValidationError reaches main.ts as itself
+    const config = await ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      load: configNamespaces,
+      validate: (raw) => ({ ...raw, ...validateEnv(raw) }),
+    });
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          cache: true,
-          load: configNamespaces,
-          validate: (raw) => ({ ...raw, ...validateEnv(raw) }),
-        }),
+        config,
         DatabaseModule,
         ProductsModule,
       ],

@@ -10,7 +10,7 @@ import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   // body parsing is registered in configureApp, with the configured limit
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
     bodyParser: false,
   });
   configureApp(app);

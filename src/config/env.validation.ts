@@ -120,8 +120,9 @@ export class ConfigValidationError extends Error {
   }
 }
 
-function describe(error: ValidationError): string {
-  const shown = JSON.stringify(error.value);
+function describe(error: ValidationError, raw: Record<string, unknown>): string {
+  // show what the operator wrote, not what the transform made of it
+  const shown = JSON.stringify(raw[error.property] ?? error.value);
   const constraints = Object.values(error.constraints ?? {});
   return `${constraints[0] ?? `${error.property} is invalid`} (got ${shown})`;
 }
@@ -142,7 +143,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   }
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    throw new ConfigValidationError(errors.map(describe));
+    throw new ConfigValidationError(errors.map((error) => describe(error, raw)));
   }
   return env;
 }

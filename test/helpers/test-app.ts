@@ -27,7 +27,7 @@ const TEST_ENV: Record<string, string> = {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   Object.assign(process.env, TEST_ENV, env, { DATABASE_URL: database.url, PORT: '0' });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
     bodyParser: false,
     logger: ['error', 'warn'],
   });

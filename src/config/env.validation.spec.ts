@@ -1,0 +1,47 @@
+import { ConfigValidationError, validateEnv } from './env.validation';
+
+describe('validateEnv', () => {
+  it('fills every default from an empty environment', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      PORT: 8000,
+      DATABASE_URL: 'sqlite:./data/app.db',
+      NATS_URL: '',
+      EXTERNAL_CONCURRENCY: 16,
+      API_TYPE: 'mock',
+      TASK_INTERVAL_SECONDS: 60,
+    });
+  });
+
+  it('treats an empty value as "use the default"', () => {
+    expect(validateEnv({ PORT: '', EXTERNAL_RETRIES: '' })).toMatchObject({ PORT: 8000, EXTERNAL_RETRIES: 3 });
+  });
+
+  it('parses numbers and accepts a postgres URL', () => {
+    const env = validateEnv({ PORT: '9000', DATABASE_URL: 'postgres://u@h:5432/db', EXTERNAL_CONCURRENCY: '4' });
+    expect(env).toMatchObject({ PORT: 9000, DATABASE_URL: 'postgres://u@h:5432/db', EXTERNAL_CONCURRENCY: 4 });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['EXTERNAL_CONCURRENCY', '0'],
+    ['EXTERNAL_TIMEOUT_MS', '1.5'],
+    ['API_TYPE', 'stocks'],
+    ['NATS_URL', 'localhost:4222'],
+    ['RATES_CRON', '* * *'],
+  ])('names %s in the error when it is %j', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(ConfigValidationError);
+    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} .*\\(got "${value.replace(/[*.]/g, '\\$&')}"\\)$`));
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      validateEnv({ PORT: 'x', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigValidationError');
+    } catch (error) {
+      expect((error as ConfigValidationError).problems).toHaveLength(2);
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, spawnApp, waitForHttp } from './helpers/spawn-app';
+
+describe('Starting the built service', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'catalog-start-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates a missing SQLite folder, runs migrations and serves /docs and the CRUD', async () => {
+    const file = join(dir, 'nested', 'data', 'app.db');
+    const app = spawnApp({ DATABASE_URL: `sqlite:${file}` }, await freePort());
+    try {
+      await waitForHttp(`${app.baseUrl}/docs`, 20_000, app);
+      expect((await fetch(`${app.baseUrl}/docs`)).status).toBe(200);
+      const created = await fetch(`${app.baseUrl}/products`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'first', price: 1 }),
+      });
+      expect(created.status).toBe(201);
+      expect((await stat(file)).isFile()).toBe(true);
+      expect((await stat(`${file}-wal`)).isFile()).toBe(true); // WAL mode is on
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it.each([
+    ['PORT', 'eighty', /^Invalid configuration: PORT must be an integer between 0 and 65535 \(got "eighty"\)$/m],
+    ['DATABASE_URL', 'mysql://db', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/m],
+    ['EXTERNAL_CONCURRENCY', '-3', /^Invalid configuration: EXTERNAL_CONCURRENCY must be an integer/m],
+  ])('stops with exit code 1 and one clear line when %s is %j', async (name, value, expected) => {
+    const app = spawnApp({ DATABASE_URL: `sqlite:${join(dir, 'bad.db')}`, [name]: value }, await freePort());
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toMatch(expected);
+    expect(app.output()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
