@@ -1,4 +1,5 @@
 import { CreateProducts1763859600000 } from './1763859600000-CreateProducts';
+import { CreateJobs1763863200000 } from './1763863200000-CreateJobs';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
-export const migrations = [CreateProducts1763859600000];
+export const migrations = [CreateProducts1763859600000, CreateJobs1763863200000];

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { configNamespaces } from './config';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
+import { JobsModule } from './jobs/jobs.module';
 import { ProductsModule } from './products/products.module';
 
 @Module({})
@@ -21,11 +22,7 @@ export class AppModule {
     });
     return {
       module: AppModule,
-      imports: [
-        config,
-        DatabaseModule,
-        ProductsModule,
-      ],
+      imports: [config, DatabaseModule, JobsModule, ProductsModule],
     };
   }
 }

@@ -21,7 +21,9 @@ describe('Products under concurrent writes', () => {
     expect(new Set(ids).size).toBe(50);
 
     const replaced = await Promise.all(
-      ids.map((id, i) => t.http.put(`/products/${id}`).send({ name: `q${i}`, price: i * 2, external_id: `d${i}` })),
+      ids.map((id, i) =>
+        t.http.put(`/products/${id}`).send({ name: `q${i}`, price: i * 2, external_id: `d${i}` }),
+      ),
     );
     expect(replaced.map((r) => r.status)).toEqual(Array(50).fill(200));
 
@@ -54,10 +56,14 @@ describe('Products under concurrent writes', () => {
 
   it('two racing creates with the same external_id: one 201, one 409, one row', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => t.http.post('/products').send({ name: 'race', price: 1, external_id: 'race-1' })),
+      Array.from({ length: 10 }, () =>
+        t.http.post('/products').send({ name: 'race', price: 1, external_id: 'race-1' }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
-    const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM products WHERE external_id = 'race-1'`);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT COUNT(*) AS n FROM products WHERE external_id = 'race-1'`,
+    );
     expect(Number(n)).toBe(1);
   });
 });

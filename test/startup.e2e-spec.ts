@@ -33,11 +33,26 @@ describe('Starting the built service', () => {
   });
 
   it.each([
-    ['PORT', 'eighty', /^Invalid configuration: PORT must be an integer between 0 and 65535 \(got "eighty"\)$/m],
-    ['DATABASE_URL', 'mysql://db', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/m],
-    ['EXTERNAL_CONCURRENCY', '-3', /^Invalid configuration: EXTERNAL_CONCURRENCY must be an integer/m],
+    [
+      'PORT',
+      'eighty',
+      /^Invalid configuration: PORT must be an integer between 0 and 65535 \(got "eighty"\)$/m,
+    ],
+    [
+      'DATABASE_URL',
+      'mysql://db',
+      /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/m,
+    ],
+    [
+      'EXTERNAL_CONCURRENCY',
+      '-3',
+      /^Invalid configuration: EXTERNAL_CONCURRENCY must be an integer/m,
+    ],
   ])('stops with exit code 1 and one clear line when %s is %j', async (name, value, expected) => {
-    const app = spawnApp({ DATABASE_URL: `sqlite:${join(dir, 'bad.db')}`, [name]: value }, await freePort());
+    const app = spawnApp(
+      { DATABASE_URL: `sqlite:${join(dir, 'bad.db')}`, [name]: value },
+      await freePort(),
+    );
     expect(await app.exited).toBe(1);
     expect(app.output()).toMatch(expected);
     expect(app.output()).not.toMatch(/\n\s+at /); // no stack trace

@@ -36,7 +36,11 @@ class StrictValidationPipe extends ValidationPipe {
       throw new BadRequestException(['request body must be a JSON object']);
     }
     // JSON.parse keeps "__proto__" as an own key, which class-transformer would not report
-    if (metadata.type === 'body' && isDto && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    if (
+      metadata.type === 'body' &&
+      isDto &&
+      Object.prototype.hasOwnProperty.call(value, '__proto__')
+    ) {
       throw new BadRequestException(['property __proto__ should not exist']);
     }
     return super.transform(value, metadata);

@@ -14,12 +14,23 @@ describe('validateEnv', () => {
   });
 
   it('treats an empty value as "use the default"', () => {
-    expect(validateEnv({ PORT: '', EXTERNAL_RETRIES: '' })).toMatchObject({ PORT: 8000, EXTERNAL_RETRIES: 3 });
+    expect(validateEnv({ PORT: '', EXTERNAL_RETRIES: '' })).toMatchObject({
+      PORT: 8000,
+      EXTERNAL_RETRIES: 3,
+    });
   });
 
   it('parses numbers and accepts a postgres URL', () => {
-    const env = validateEnv({ PORT: '9000', DATABASE_URL: 'postgres://u@h:5432/db', EXTERNAL_CONCURRENCY: '4' });
-    expect(env).toMatchObject({ PORT: 9000, DATABASE_URL: 'postgres://u@h:5432/db', EXTERNAL_CONCURRENCY: 4 });
+    const env = validateEnv({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      EXTERNAL_CONCURRENCY: '4',
+    });
+    expect(env).toMatchObject({
+      PORT: 9000,
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      EXTERNAL_CONCURRENCY: 4,
+    });
   });
 
   it.each([
@@ -33,7 +44,11 @@ describe('validateEnv', () => {
     ['RATES_CRON', '* * *'],
   ])('names %s in the error when it is %j', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(ConfigValidationError);
-    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} .*\\(got "${value.replace(/[*.]/g, '\\$&')}"\\)$`));
+    expect(() => validateEnv({ [name]: value })).toThrow(
+      new RegExp(
+        `^Invalid configuration: ${name} .*\\(got "${value.replace(/[*.]/g, '\\$&')}"\\)$`,
+      ),
+    );
   });
 
   it('reports every bad variable at once', () => {

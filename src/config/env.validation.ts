@@ -73,6 +73,18 @@ export class EnvironmentVariables {
   @IsInt({ message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
   EXTERNAL_RETRIES = 3;
 
+  /** Consecutive failed calls to one upstream host that open its circuit breaker. */
+  @Transform(toNumber)
+  @Min(1, { message: 'EXTERNAL_BREAKER_THRESHOLD must be an integer >= 1' })
+  @IsInt({ message: 'EXTERNAL_BREAKER_THRESHOLD must be an integer >= 1' })
+  EXTERNAL_BREAKER_THRESHOLD = 10;
+
+  /** How long an open breaker refuses calls before it lets one through to test the upstream. */
+  @Transform(toNumber)
+  @Min(100, { message: 'EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100' })
+  @IsInt({ message: 'EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100' })
+  EXTERNAL_BREAKER_COOLDOWN_MS = 10000;
+
   @Transform(emptyToUndefined)
   @IsIn(API_TYPES, { message: `API_TYPE must be one of ${API_TYPES.join(', ')}` })
   API_TYPE: (typeof API_TYPES)[number] = 'mock';

@@ -1,4 +1,5 @@
+import { Job } from '../jobs/entities/job.entity';
 import { Product } from '../products/entities/product.entity';
 
 /** Every TypeORM entity, listed once for ormconfig.ts (explicit classes work under ts-node, jest and dist alike). */
-export const entities = [Product];
+export const entities = [Product, Job];

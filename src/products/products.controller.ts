@@ -11,14 +11,25 @@ import {
   Query,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
+import { JobDto } from '../jobs/dto/job.dto';
+import {
+  FetchExternalBodyDto,
+  FetchExternalResultDto,
+  parseExternalIds,
+} from './dto/fetch-external.dto';
+import { ProductImportService } from './product-import.service';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { Page } from '../common/pagination.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -31,9 +42,13 @@ import { ProductsService } from './products.service';
 const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
 
 @ApiTags('products')
+@ApiExtraModels(FetchExternalBodyDto)
 @Controller('products')
 export class ProductsController {
-  constructor(private readonly products: ProductsService) {}
+  constructor(
+    private readonly products: ProductsService,
+    private readonly importer: ProductImportService,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -49,6 +64,57 @@ export class ProductsController {
   @ApiErrorResponses(400)
   async list(@Query() query: ListProductsQueryDto): Promise<Page<ProductDto>> {
     return (await this.products.list(query)).map((product) => ProductDto.from(product));
+  }
+
+  @Post('fetch_external')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create or update products from the external product API',
+    description:
+      'Body `{"external_ids": [...]}`, a bare array, or repeated `?external_id=` query parameters; 1..1000 ids, ' +
+      'each a positive integer or `^[A-Za-z0-9_-]{1,64}$`. Fetched concurrently; per-id results. 502 when the ' +
+      'upstream failed for every id (504 when all timed out), 503 with Retry-After while its circuit is open.',
+  })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(FetchExternalBodyDto) },
+        {
+          type: 'array',
+          items: { oneOf: [{ type: 'integer' }, { type: 'string' }] },
+          example: [1, '2'],
+        },
+      ],
+    },
+  })
+  @ApiQuery({
+    name: 'external_id',
+    required: false,
+    isArray: true,
+    type: String,
+    description: 'When there is no body',
+  })
+  @ApiOkResponse({ type: FetchExternalResultDto })
+  @ApiErrorResponses(400, 413, 502, 503, 504)
+  async fetchExternal(
+    @Body() body: unknown,
+    @Query('external_id') queryIds: unknown,
+  ): Promise<FetchExternalResultDto> {
+    return FetchExternalResultDto.from(
+      await this.importer.fetchExternal(parseExternalIds(body, queryIds)),
+    );
+  }
+
+  @Post('refresh_all')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Re-fetch every product that has an external_id, in the background',
+    description:
+      'Returns at once with the job; while one runs, returns that same job. Progress at `status_url`.',
+  })
+  @ApiAcceptedResponse({ type: JobDto })
+  async refreshAll(): Promise<JobDto> {
+    return JobDto.from(await this.importer.refreshAll());
   }
 
   @Get(':id')

@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExternalModule } from '../external/external.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { Product } from './entities/product.entity';
+import { ProductImportService } from './product-import.service';
 import { ProductsController } from './products.controller';
 import { ProductsRepository } from './products.repository';
 import { ProductsService } from './products.service';
 import { ProductsTypeormRepository } from './products.typeorm-repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Product])],
+  imports: [TypeOrmModule.forFeature([Product]), ExternalModule, JobsModule],
   controllers: [ProductsController],
   providers: [
     ProductsService,
+    ProductImportService,
     { provide: ProductsRepository, useClass: ProductsTypeormRepository },
   ],
   exports: [ProductsService],

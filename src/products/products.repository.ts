@@ -23,6 +23,10 @@ export abstract class ProductsRepository {
   abstract findById(id: number, tx?: EntityManager): Promise<Product | null>;
   abstract findByExternalId(externalId: string, tx?: EntityManager): Promise<Product | null>;
   abstract list(filter: ProductListFilter): Promise<Page<Product>>;
+  abstract findByExternalIds(tx: EntityManager, externalIds: string[]): Promise<Product[]>;
+  abstract countWithExternalId(): Promise<number>;
+  /** Keyset page over products that have an external_id, in id order, after `afterId`. */
+  abstract pageWithExternalId(afterId: number, limit: number): Promise<Product[]>;
   abstract insert(tx: EntityManager, product: NewProduct): Promise<Product>;
   abstract update(tx: EntityManager, product: Product): Promise<Product>;
   abstract delete(tx: EntityManager, id: number): Promise<void>;

@@ -9,7 +9,7 @@ import { ProductsService } from './products.service';
 class InMemoryProducts extends ProductsRepository {
   rows: Product[] = [];
   lastFilter?: ProductListFilter;
-  failNextInsertWith?: unknown;
+  failNextInsertWith?: Error;
 
   findById(id: number) {
     return Promise.resolve(this.rows.find((p) => p.id === id) ?? null);
@@ -20,6 +20,19 @@ class InMemoryProducts extends ProductsRepository {
   list(filter: ProductListFilter) {
     this.lastFilter = filter;
     return Promise.resolve(new Page(this.rows, this.rows.length));
+  }
+  findByExternalIds(_tx: EntityManager, ids: string[]) {
+    return Promise.resolve(
+      this.rows.filter((p) => p.externalId !== null && ids.includes(p.externalId)),
+    );
+  }
+  countWithExternalId() {
+    return Promise.resolve(this.rows.filter((p) => p.externalId !== null).length);
+  }
+  pageWithExternalId(afterId: number, limit: number) {
+    return Promise.resolve(
+      this.rows.filter((p) => p.id > afterId && p.externalId !== null).slice(0, limit),
+    );
   }
   insert(_tx: EntityManager, product: NewProduct) {
     if (this.failNextInsertWith) {
@@ -38,7 +51,9 @@ class InMemoryProducts extends ProductsRepository {
   }
 }
 
-const directRunner = { run: (work: (m: EntityManager) => Promise<unknown>) => work({} as EntityManager) };
+const directRunner = {
+  run: (work: (m: EntityManager) => Promise<unknown>) => work({} as EntityManager),
+};
 
 describe('ProductsService', () => {
   let repo: InMemoryProducts;
@@ -51,16 +66,26 @@ describe('ProductsService', () => {
 
   it('maps "-price" to a descending sort on the price column', async () => {
     await service.list({ sort: '-price', limit: 10, offset: 0 });
-    expect(repo.lastFilter).toMatchObject({ sort: 'price', descending: true, limit: 10, offset: 0 });
+    expect(repo.lastFilter).toMatchObject({
+      sort: 'price',
+      descending: true,
+      limit: 10,
+      offset: 0,
+    });
   });
 
   it('throws a NotFound domain error for an unknown id', async () => {
-    await expect(service.get(5)).rejects.toMatchObject({ code: ErrorCode.NotFound, message: 'product 5 not found' });
+    await expect(service.get(5)).rejects.toMatchObject({
+      code: ErrorCode.NotFound,
+      message: 'product 5 not found',
+    });
   });
 
   it('turns a unique violation from a racing insert into a Conflict', async () => {
     repo.failNextInsertWith = Object.assign(new Error('duplicate key'), { code: '23505' });
-    const error: unknown = await service.create({ name: 'a', price: 1, external_id: 'x' }).catch((e: unknown) => e);
+    const error: unknown = await service
+      .create({ name: 'a', price: 1, external_id: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(ErrorCode.Conflict);
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { Page } from '../common/pagination.dto';
 import { Product } from './entities/product.entity';
 import { NewProduct, ProductListFilter, ProductsRepository } from './products.repository';
@@ -46,12 +46,39 @@ export class ProductsTypeormRepository extends ProductsRepository {
     return new Page(items, total);
   }
 
-  insert(tx: EntityManager, product: NewProduct): Promise<Product> {
-    return tx.getRepository(Product).save(tx.getRepository(Product).create(product));
+  findByExternalIds(tx: EntityManager, externalIds: string[]): Promise<Product[]> {
+    return externalIds.length === 0
+      ? Promise.resolve([])
+      : tx.getRepository(Product).findBy({ externalId: In(externalIds) });
   }
 
-  update(tx: EntityManager, product: Product): Promise<Product> {
-    return tx.getRepository(Product).save(product, { reload: false });
+  countWithExternalId(): Promise<number> {
+    return this.repo.countBy({ externalId: Not(IsNull()) });
+  }
+
+  pageWithExternalId(afterId: number, limit: number): Promise<Product[]> {
+    return this.repo.find({
+      where: { id: MoreThan(afterId), externalId: Not(IsNull()) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** A plain INSERT (save() would SELECT first); the generated id is read back from the driver. */
+  async insert(tx: EntityManager, product: NewProduct): Promise<Product> {
+    const entity = tx.getRepository(Product).create(product);
+    const result = await tx.getRepository(Product).insert(entity);
+    entity.id = (result.identifiers[0] as { id: number }).id;
+    return entity;
+  }
+
+  /** A plain UPDATE of the mutable columns (save() would SELECT first). */
+  async update(tx: EntityManager, product: Product): Promise<Product> {
+    const { name, description, price, externalId, updatedAt } = product;
+    await tx
+      .getRepository(Product)
+      .update({ id: product.id }, { name, description, price, externalId, updatedAt });
+    return product;
   }
 
   async delete(tx: EntityManager, id: number): Promise<void> {

@@ -38,7 +38,9 @@ export function spawnApp(env: Record<string, string>, port: number): SpawnedApp 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
@@ -54,7 +56,11 @@ export function spawnApp(env: Record<string, string>, port: number): SpawnedApp 
 }
 
 /** Polls `url` until it answers (any status) or the deadline passes. */
-export async function waitForHttp(url: string, deadlineMs = 20_000, app?: SpawnedApp): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  deadlineMs = 20_000,
+  app?: SpawnedApp,
+): Promise<void> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     try {

@@ -24,12 +24,17 @@ const TEST_ENV: Record<string, string> = {
 };
 
 /** Starts the real app, as main.ts does, on a random port and a fresh database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** Reuse a database (e.g. to restart the app on it); it is then not dropped by close(). */
+  reuse?: TestDatabase,
+): Promise<TestApp> {
+  const database = reuse ?? (await createTestDatabase());
   Object.assign(process.env, TEST_ENV, env, { DATABASE_URL: database.url, PORT: '0' });
   const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
     bodyParser: false,
-    logger: ['error', 'warn'],
+    logger: ['error'],
+    abortOnError: false,
   });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
@@ -43,7 +48,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!reuse) {
+        await database.drop();
+      }
     },
   };
 }

@@ -1,0 +1,193 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { isAxiosError } from 'axios';
+import {
+  BrokenCircuitError,
+  BulkheadPolicy,
+  bulkhead,
+  circuitBreaker,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  handleWhen,
+  IBackoff,
+  IRetryBackoffContext,
+  retry,
+  RetryPolicy,
+} from 'cockatiel';
+import { performance } from 'node:perf_hooks';
+import { externalConfig } from '../config/external.config';
+import { UpstreamError } from './upstream-error';
+
+export interface UpstreamResponse {
+  status: number;
+  data: unknown;
+}
+
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Reads a 429's Retry-After (seconds or an HTTP date) as milliseconds. */
+function parseRetryAfter(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') {
+    return undefined;
+  }
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+/**
+ * Every outbound GET goes through here: a bounded number in flight (bulkhead), a per-attempt
+ * timeout that also cuts a hanging connect (AbortSignal), retries with exponential backoff and
+ * jitter for transient failures (honouring Retry-After), and one circuit breaker per host.
+ * It never throws HttpException: callers get an UpstreamError and decide what it means.
+ */
+@Injectable()
+export class ResilientHttpClient {
+  private readonly logger = new Logger('Upstream');
+  private readonly limiter: BulkheadPolicy;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(externalConfig.KEY) private readonly config: ConfigType<typeof externalConfig>,
+  ) {
+    this.limiter = bulkhead(config.concurrency, Number.MAX_SAFE_INTEGER);
+    const exponential = new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 });
+    this.retryPolicy = retry(
+      handleWhen((error) => error instanceof UpstreamError && error.transient),
+      {
+        maxAttempts: config.retries,
+        backoff: new DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown> | undefined>(
+          (context, previous) => {
+            const next = (previous ?? exponential).next(context);
+            const error = 'error' in context.result ? context.result.error : undefined;
+            const asked = error instanceof UpstreamError ? error.retryAfterMs : undefined;
+            return { delay: asked ?? next.duration, state: next };
+          },
+        ),
+      },
+    );
+  }
+
+  /** Requests currently holding a concurrency slot (for metrics and tests). */
+  get inFlight(): number {
+    return this.config.concurrency - this.limiter.executionSlots;
+  }
+
+  /** Seconds until the host's breaker lets a call through again; undefined while it is closed. */
+  circuitOpenFor(url: string): number | undefined {
+    const breaker = this.breakers.get(new URL(url).host);
+    if (!breaker || breaker.state !== CircuitState.Open) {
+      return undefined;
+    }
+    return Math.max(1, Math.ceil(this.config.breakerCooldownMs / 1000));
+  }
+
+  /** GETs JSON. Any status is returned except the failures above, which throw UpstreamError. */
+  async getJson(url: string, acceptStatuses: number[] = [404]): Promise<UpstreamResponse> {
+    const breaker = this.breakerFor(new URL(url).host);
+    try {
+      return await this.retryPolicy.execute(({ attempt }) =>
+        breaker.execute(() =>
+          this.limiter.execute(() => this.attempt(url, attempt + 1, acceptStatuses)),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new UpstreamError('circuit_open', `circuit open for ${new URL(url).host}`);
+      }
+      throw error;
+    }
+  }
+
+  private breakerFor(host: string): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(host);
+    if (!breaker) {
+      // only failures that say the host is unwell count; a 404 or 400 is a healthy answer
+      breaker = circuitBreaker(
+        handleWhen((error) => error instanceof UpstreamError && error.transient),
+        {
+          halfOpenAfter: this.config.breakerCooldownMs,
+          breaker: new ConsecutiveBreaker(this.config.breakerThreshold),
+        },
+      );
+      breaker.onStateChange((state) =>
+        this.logger.warn({ msg: 'circuit breaker state', host, state: CircuitState[state] }),
+      );
+      this.breakers.set(host, breaker);
+    }
+    return breaker;
+  }
+
+  private async attempt(
+    url: string,
+    attempt: number,
+    acceptStatuses: number[],
+  ): Promise<UpstreamResponse> {
+    const started = performance.now();
+    const log = (status: number | null, outcome: string) => {
+      const line = {
+        msg: 'upstream call',
+        method: 'GET',
+        url,
+        status,
+        duration_ms: Math.round(performance.now() - started),
+        attempt,
+        outcome,
+      };
+      if (outcome === 'ok') {
+        this.logger.log(line);
+      } else {
+        this.logger.warn(line);
+      }
+    };
+    let response;
+    try {
+      response = await this.http.axiosRef.get<unknown>(url, {
+        timeout: this.config.timeoutMs,
+        // axios' timeout starts at the request; the signal also covers a connect that never completes
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+        validateStatus: () => true,
+        maxContentLength: 5 * 1024 * 1024,
+        maxRedirects: 0,
+        headers: { accept: 'application/json' },
+      });
+    } catch (error) {
+      const timedOut =
+        isAxiosError(error) &&
+        (error.code === 'ECONNABORTED' ||
+          error.code === 'ETIMEDOUT' ||
+          error.code === 'ERR_CANCELED');
+      log(null, timedOut ? 'timeout' : 'network_error');
+      throw timedOut
+        ? new UpstreamError('timeout', `no answer within ${this.config.timeoutMs} ms`)
+        : new UpstreamError(
+            'network',
+            `cannot reach upstream: ${isAxiosError(error) ? (error.code ?? error.message) : String(error)}`,
+          );
+    }
+    const { status } = response;
+    if ((status >= 200 && status < 300) || acceptStatuses.includes(status)) {
+      log(status, 'ok');
+      return { status, data: response.data };
+    }
+    if (status === 429) {
+      log(status, 'rate_limited');
+      throw new UpstreamError(
+        'rate_limited',
+        'upstream answered 429',
+        status,
+        parseRetryAfter(response.headers['retry-after']),
+      );
+    }
+    log(status, status >= 500 ? 'server_error' : 'client_error');
+    throw status >= 500
+      ? new UpstreamError('server', `upstream answered ${status}`, status)
+      : new UpstreamError('client', `upstream answered ${status}`, status);
+  }
+}

@@ -1,0 +1,271 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { isUniqueViolation } from '../database/database-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ExternalProduct, ProductSource } from '../external/product-source';
+import { UpstreamError, UpstreamFailure } from '../external/upstream-error';
+import { Job } from '../jobs/entities/job.entity';
+import { JobProgress, JobsService } from '../jobs/jobs.service';
+import { FetchStatus } from './dto/fetch-external.dto';
+import { Product } from './entities/product.entity';
+import { ProductsRepository } from './products.repository';
+
+export interface FetchOutcome {
+  externalId: string;
+  status: FetchStatus;
+  product: Product | null;
+  error: string | null;
+  failure?: UpstreamFailure;
+}
+
+export interface FetchSummary {
+  requested: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  notFound: number;
+  failed: number;
+  results: FetchOutcome[];
+}
+
+/** Rows written per transaction: small enough that other writers never wait long for the SQLite queue. */
+const WRITE_BATCH = 100;
+/** Products read per page by refresh_all: memory stays flat however many there are. */
+const REFRESH_PAGE = 500;
+/** Failures that mean the upstream is unreachable or unwell (502/504), not that the id is bad. */
+const UPSTREAM_DOWN: UpstreamFailure[] = [
+  'timeout',
+  'network',
+  'server',
+  'rate_limited',
+  'circuit_open',
+];
+
+function sameContent(product: Product, fetched: ExternalProduct): boolean {
+  return (
+    product.name === fetched.name &&
+    product.description === fetched.description &&
+    product.price === fetched.price
+  );
+}
+
+/** Mirrors products from the external API: fetch_external (synchronous) and refresh_all (a job). */
+@Injectable()
+export class ProductImportService {
+  private readonly logger = new Logger(ProductImportService.name);
+
+  constructor(
+    private readonly source: ProductSource,
+    private readonly products: ProductsRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly jobs: JobsService,
+  ) {}
+
+  async fetchExternal(externalIds: string[]): Promise<FetchSummary> {
+    const openFor = this.source.circuitOpenFor();
+    if (openFor !== undefined) {
+      throw new DomainError(
+        ErrorCode.CircuitOpen,
+        'the external product API is failing; calls are paused',
+        undefined,
+        openFor,
+      );
+    }
+    const results = await this.fetchAndWrite(externalIds);
+    const summary = summarize(results);
+    this.assertNotAllDown(summary);
+    return summary;
+  }
+
+  refreshAll(): Promise<Job> {
+    return this.jobs.startExclusive(
+      'products.refresh',
+      () => this.products.countWithExternalId(),
+      (progress) => this.refresh(progress),
+    );
+  }
+
+  /**
+   * Pages through the products by id, and pipelines: while one page is written and reported, the
+   * next is already being fetched, so the upstream (the slow part) never waits for the database.
+   */
+  private async refresh(progress: JobProgress): Promise<void> {
+    let page = await this.products.pageWithExternalId(0, REFRESH_PAGE);
+    let writing: Promise<void> = Promise.resolve();
+    while (page.length > 0 && !progress.signal.aborted) {
+      const afterId = page[page.length - 1].id;
+      const [fetched, next] = await Promise.all([
+        this.fetchAll(page.map((p) => p.externalId as string)),
+        this.products.pageWithExternalId(afterId, REFRESH_PAGE),
+        writing,
+      ]);
+      writing = this.write(fetched).then((results) => this.report(progress, results));
+      page = next;
+    }
+    await writing;
+  }
+
+  private report(progress: JobProgress, results: FetchOutcome[]): Promise<void> {
+    const summary = summarize(results);
+    return progress.add(
+      {
+        processed: results.length,
+        created: summary.created,
+        updated: summary.updated,
+        unchanged: summary.unchanged,
+        notFound: summary.notFound,
+        failed: summary.failed,
+      },
+      results
+        .filter((r) => r.status === 'failed' || r.status === 'not_found')
+        .map((r) => `external_id ${r.externalId}: ${r.error ?? r.status}`),
+    );
+  }
+
+  private async fetchAndWrite(externalIds: string[]): Promise<FetchOutcome[]> {
+    return this.write(await this.fetchAll(externalIds));
+  }
+
+  /** Fetches every id concurrently; the External module bounds how many are in flight. */
+  private fetchAll(externalIds: string[]): Promise<(FetchOutcome | ExternalProduct)[]> {
+    return Promise.all(
+      externalIds.map(async (externalId): Promise<FetchOutcome | ExternalProduct> => {
+        try {
+          const product = await this.source.fetch(externalId);
+          return (
+            product ?? {
+              externalId,
+              status: 'not_found',
+              product: null,
+              error: 'not found upstream',
+            }
+          );
+        } catch (error) {
+          if (error instanceof UpstreamError) {
+            return {
+              externalId,
+              status: 'failed',
+              product: null,
+              error: error.message,
+              failure: error.failure,
+            };
+          }
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /** Writes what was found in batches; returns one outcome per fetched id, in order. */
+  private async write(fetched: (FetchOutcome | ExternalProduct)[]): Promise<FetchOutcome[]> {
+    const found = fetched.filter((f): f is ExternalProduct => !('status' in f));
+    const written = new Map<string, FetchOutcome>();
+    for (let i = 0; i < found.length; i += WRITE_BATCH) {
+      for (const outcome of await this.upsert(found.slice(i, i + WRITE_BATCH))) {
+        written.set(outcome.externalId, outcome);
+      }
+    }
+    return fetched.map((f) => ('status' in f ? f : (written.get(f.externalId) as FetchOutcome)));
+  }
+
+  /**
+   * Creates or updates by external_id in one transaction. Two callers racing on a new id can both
+   * try to insert it: the loser's unique violation rolls its batch back and it retries, now
+   * seeing the winner's row — never a duplicate, never a 500.
+   */
+  private async upsert(records: ExternalProduct[]): Promise<FetchOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactions.run((tx) => this.upsertIn(tx, records));
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 3) {
+          throw error;
+        }
+        this.logger.debug(`upsert raced with another writer; retrying (attempt ${attempt + 1})`);
+      }
+    }
+  }
+
+  private async upsertIn(tx: EntityManager, records: ExternalProduct[]): Promise<FetchOutcome[]> {
+    const existing = new Map(
+      (
+        await this.products.findByExternalIds(
+          tx,
+          records.map((r) => r.externalId),
+        )
+      ).map((p) => [p.externalId, p]),
+    );
+    const outcomes: FetchOutcome[] = [];
+    for (const record of records) {
+      const current = existing.get(record.externalId);
+      const now = new Date();
+      if (!current) {
+        const product = await this.products.insert(tx, {
+          ...record,
+          createdAt: now,
+          updatedAt: now,
+        });
+        outcomes.push({ externalId: record.externalId, status: 'created', product, error: null });
+      } else if (sameContent(current, record)) {
+        outcomes.push({
+          externalId: record.externalId,
+          status: 'unchanged',
+          product: current,
+          error: null,
+        });
+      } else {
+        Object.assign(current, {
+          name: record.name,
+          description: record.description,
+          price: record.price,
+          updatedAt: now,
+        });
+        const product = await this.products.update(tx, current);
+        outcomes.push({ externalId: record.externalId, status: 'updated', product, error: null });
+      }
+    }
+    return outcomes;
+  }
+
+  /** 502 when every id failed because the upstream is down or erring; 504 when all of those timed out. */
+  private assertNotAllDown(summary: FetchSummary): void {
+    const failures = summary.results.map((r) => r.failure);
+    if (
+      summary.failed !== summary.requested ||
+      !failures.every((f) => f && UPSTREAM_DOWN.includes(f))
+    ) {
+      return;
+    }
+    // ids refused by an open breaker say nothing about why the upstream failed
+    const attempted = failures.filter((f) => f !== 'circuit_open');
+    const timedOut = attempted.length > 0 && attempted.every((f) => f === 'timeout');
+    throw new DomainError(
+      timedOut ? ErrorCode.UpstreamTimeout : ErrorCode.UpstreamUnavailable,
+      timedOut
+        ? `the external product API did not answer in time for any of the ${summary.requested} ids`
+        : `the external product API could not be reached or failed for all ${summary.requested} ids`,
+      {
+        results: summary.results.map(({ externalId, status, error }) => ({
+          external_id: externalId,
+          status,
+          product: null,
+          error,
+        })),
+      },
+    );
+  }
+}
+
+function summarize(results: FetchOutcome[]): FetchSummary {
+  const count = (status: FetchStatus) => results.filter((r) => r.status === status).length;
+  return {
+    requested: results.length,
+    created: count('created'),
+    updated: count('updated'),
+    unchanged: count('unchanged'),
+    notFound: count('not_found'),
+    failed: count('failed'),
+    results,
+  };
+}

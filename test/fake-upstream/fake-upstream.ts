@@ -1,0 +1,207 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** What an id (or every request) should get instead of a normal answer. */
+export type Fault =
+  | number // answer with this HTTP status
+  | 'hang' // accept the request and never answer
+  | 'bad_body'; // 200 with a body of the wrong shape
+
+export interface FakeUpstreamOptions {
+  /** Delay before each answer, in ms. */
+  latencyMs: number;
+  /** Share of requests (0..1) answered 500. */
+  errorRate: number;
+  /** Per id: a fault, or a list of faults used one per request (then normal answers), e.g. [503]. */
+  faults: Map<string, Fault | Fault[]>;
+  /** A fault for every request (e.g. 'hang' or 503). */
+  faultAll?: Fault;
+  /** Answers 429 with this Retry-After (seconds) to the next N requests. */
+  rateLimit?: { count: number; retryAfterSeconds: number };
+  /** Product ids above this are 404. */
+  maxProductId: number;
+  /** Added to every price, so a test can make the upstream data change. */
+  priceOffset: number;
+  /** exchangerate: rates per base; Binance: symbol → price. */
+  fiatRates: Record<string, number>;
+  cryptoPrices: Record<string, string>;
+}
+
+export interface FakeUpstreamStats {
+  requests: number;
+  inFlight: number;
+  peakInFlight: number;
+  byPath: Map<string, number>;
+}
+
+export interface FakeUpstream {
+  url: string;
+  port: number;
+  options: FakeUpstreamOptions;
+  stats: FakeUpstreamStats;
+  set(options: Partial<FakeUpstreamOptions>): void;
+  /** Back to defaults, counters zeroed. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const defaults = (): FakeUpstreamOptions => ({
+  latencyMs: 0,
+  errorRate: 0,
+  faults: new Map(),
+  maxProductId: 1_000_000,
+  priceOffset: 0,
+  fiatRates: { EUR: 0.92, GBP: 0.79, JPY: 151.3, CHF: 0.88 },
+  cryptoPrices: {
+    BTCUSDT: '67000.10',
+    ETHUSDT: '3500.55',
+    BNBUSDT: '590.2',
+    SOLUSDT: '150.01',
+    XRPUSDT: '0.52',
+    DOGEUSDT: '0.15',
+  },
+});
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** The dummyjson, jsonplaceholder, exchangerate and Binance shapes, with knobs for faults. */
+export async function startFakeUpstream(port = 0, host = '127.0.0.1'): Promise<FakeUpstream> {
+  let options = defaults();
+  const stats: FakeUpstreamStats = { requests: 0, inFlight: 0, peakInFlight: 0, byPath: new Map() };
+  const hanging = new Set<ServerResponse>();
+
+  const faultFor = (id: string | undefined): Fault | undefined => {
+    if (options.faultAll !== undefined) {
+      return options.faultAll;
+    }
+    const fault = id === undefined ? undefined : options.faults.get(id);
+    if (Array.isArray(fault)) {
+      const next = fault.shift();
+      if (fault.length === 0 && id !== undefined) {
+        options.faults.delete(id);
+      }
+      return next;
+    }
+    return fault;
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const product = /^\/products\/([^/]+)$/.exec(url.pathname);
+    const post = /^\/posts\/([^/]+)$/.exec(url.pathname);
+    const fiat = /^\/v4\/latest\/([^/]+)$/.exec(url.pathname);
+    const id = decodeURIComponent((product ?? post)?.[1] ?? '');
+
+    if (options.rateLimit && options.rateLimit.count > 0) {
+      options.rateLimit.count--;
+      send(
+        res,
+        429,
+        { message: 'slow down' },
+        { 'retry-after': String(options.rateLimit.retryAfterSeconds) },
+      );
+      return;
+    }
+    const fault = faultFor(id || undefined);
+    if (fault === 'hang') {
+      hanging.add(res);
+      return;
+    }
+    if (typeof fault === 'number') {
+      send(res, fault, { message: `fault ${fault}` });
+      return;
+    }
+    if (Math.random() < options.errorRate) {
+      send(res, 500, { message: 'random failure' });
+      return;
+    }
+    if (fault === 'bad_body') {
+      send(res, 200, { unexpected: true });
+      return;
+    }
+    const numericId = /^\d+$/.test(id) ? Number(id) : NaN;
+    if ((product || post) && !(numericId >= 1 && numericId <= options.maxProductId)) {
+      send(res, 404, { message: `Product with id '${id}' not found` });
+    } else if (product) {
+      send(res, 200, {
+        id: numericId,
+        title: `Product ${id}`,
+        description: `Description of product ${id}`,
+        price: Math.round((numericId % 1000) * 1.5 * 100) / 100 + options.priceOffset,
+        category: 'fake',
+      });
+    } else if (post) {
+      send(res, 200, { userId: 1, id: numericId, title: `Post ${id}`, body: `Body of post ${id}` });
+    } else if (fiat) {
+      send(res, 200, {
+        base: fiat[1].toUpperCase(),
+        date: new Date().toISOString().slice(0, 10),
+        rates: options.fiatRates,
+      });
+    } else if (url.pathname === '/api/v3/ticker/price') {
+      send(
+        res,
+        200,
+        Object.entries(options.cryptoPrices).map(([symbol, price]) => ({ symbol, price })),
+      );
+    } else {
+      send(res, 404, { message: 'no such route' });
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    stats.requests++;
+    stats.inFlight++;
+    stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+    const path = (req.url ?? '/').split('?')[0];
+    stats.byPath.set(path, (stats.byPath.get(path) ?? 0) + 1);
+    res.once('close', () => {
+      stats.inFlight--;
+      hanging.delete(res);
+    });
+    if (options.latencyMs > 0) {
+      setTimeout(() => answer(req, res), options.latencyMs);
+    } else {
+      answer(req, res);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const bound = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host}:${bound}`,
+    port: bound,
+    get options() {
+      return options;
+    },
+    stats,
+    set: (partial) => {
+      options = { ...options, ...partial };
+    },
+    reset: () => {
+      options = defaults();
+      Object.assign(stats, { requests: 0, inFlight: stats.inFlight, peakInFlight: 0 });
+      stats.byPath.clear();
+    },
+    close: async () => {
+      for (const res of hanging) {
+        res.destroy();
+      }
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
