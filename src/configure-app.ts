@@ -4,7 +4,6 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { PageInterceptor } from './common/page.interceptor';
 import { jsonContentTypeMiddleware } from './common/json-content-type';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
@@ -19,7 +18,6 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: config.get('app.bodyLimit', { infer: true }) });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
-  app.useGlobalInterceptors(new PageInterceptor());
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

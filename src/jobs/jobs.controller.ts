@@ -1,5 +1,6 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { PageInterceptor } from '../common/page.interceptor';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page, PaginationQueryDto } from '../common/pagination.dto';
@@ -16,6 +17,8 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get()
+  // only list routes pay for the interceptor (rxjs per request): GET by id is the hot path
+  @UseInterceptors(PageInterceptor)
   @ApiOperation({ summary: 'Recent jobs, newest first' })
   @ApiOkResponse({ type: [JobDto], headers: { 'X-Total-Count': { schema: { type: 'integer' } } } })
   @ApiErrorResponses(400)

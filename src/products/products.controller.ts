@@ -9,6 +9,7 @@ import {
   Post,
   Put,
   Query,
+  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -30,6 +31,7 @@ import {
   parseExternalIds,
 } from './dto/fetch-external.dto';
 import { ProductImportService } from './product-import.service';
+import { PageInterceptor } from '../common/page.interceptor';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { Page } from '../common/pagination.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -51,6 +53,8 @@ export class ProductsController {
   ) {}
 
   @Get()
+  // only list routes pay for the interceptor (rxjs per request): GET by id is the hot path
+  @UseInterceptors(PageInterceptor)
   @ApiOperation({
     summary: 'List products',
     description: 'Sets X-Total-Count to the number of matches.',

@@ -47,8 +47,8 @@ export class ProductsService {
   }
 
   create(dto: CreateProductDto): Promise<Product> {
-    return this.write(dto.external_id, async (tx) => {
-      await this.assertExternalIdFree(tx, dto.external_id ?? null, null);
+    // the unique index is the check for a taken external_id: one statement, and race-free
+    return this.write(dto.external_id, (tx) => {
       const now = new Date();
       return this.products.insert(tx, {
         name: dto.name,
@@ -102,9 +102,6 @@ export class ProductsService {
       if (!product) {
         throw DomainError.notFound('product', id);
       }
-      if (fields.externalId !== undefined) {
-        await this.assertExternalIdFree(tx, fields.externalId, id);
-      }
       Object.assign(product, fields, { updatedAt: new Date() });
       return this.products.update(tx, product);
     });
@@ -122,20 +119,6 @@ export class ProductsService {
         throw conflict(externalId);
       }
       throw error;
-    }
-  }
-
-  private async assertExternalIdFree(
-    tx: EntityManager,
-    externalId: string | null,
-    selfId: number | null,
-  ) {
-    if (externalId === null) {
-      return;
-    }
-    const holder = await this.products.findByExternalId(externalId, tx);
-    if (holder && holder.id !== selfId) {
-      throw conflict(externalId, holder.id);
     }
   }
 }
