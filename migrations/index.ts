@@ -1,5 +1,10 @@
 import { CreateProducts1763859600000 } from './1763859600000-CreateProducts';
 import { CreateJobs1763863200000 } from './1763863200000-CreateJobs';
+import { CreateItems1763866800000 } from './1763866800000-CreateItems';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
-export const migrations = [CreateProducts1763859600000, CreateJobs1763863200000];
+export const migrations = [
+  CreateProducts1763859600000,
+  CreateJobs1763863200000,
+  CreateItems1763866800000,
+];

@@ -3,7 +3,10 @@ import { ConfigModule } from '@nestjs/config';
 import { configNamespaces } from './config';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
+import { ScheduleModule } from '@nestjs/schedule';
+import { EventsModule } from './events/events.module';
 import { JobsModule } from './jobs/jobs.module';
+import { RatesModule } from './rates/rates.module';
 import { ProductsModule } from './products/products.module';
 
 @Module({})
@@ -22,7 +25,15 @@ export class AppModule {
     });
     return {
       module: AppModule,
-      imports: [config, DatabaseModule, JobsModule, ProductsModule],
+      imports: [
+        config,
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        EventsModule,
+        JobsModule,
+        ProductsModule,
+        RatesModule,
+      ],
     };
   }
 }

@@ -1,5 +1,7 @@
 import { Job } from '../jobs/entities/job.entity';
 import { Product } from '../products/entities/product.entity';
+import { Item } from '../rates/entities/item.entity';
+import { RateHistory } from '../rates/entities/rate-history.entity';
 
 /** Every TypeORM entity, listed once for ormconfig.ts (explicit classes work under ts-node, jest and dist alike). */
-export const entities = [Product, Job];
+export const entities = [Product, Job, Item, RateHistory];

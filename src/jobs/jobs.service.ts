@@ -95,6 +95,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.allSettled([...this.active]);
   }
 
+  /** True while this instance starts or runs a job of `kind`. */
+  isRunning(kind: string): boolean {
+    return this.current.has(kind);
+  }
+
   list(limit: number, offset: number): Promise<Page<Job>> {
     return this.jobs.list(limit, offset);
   }

@@ -1,0 +1,16 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnv } from './env.validation';
+
+export const ratesConfig = registerAs('rates', () => {
+  const env = validateEnv(process.env);
+  return {
+    apiType: env.API_TYPE,
+    fiatUrl: env.EXCHANGE_RATES_API_URL,
+    cryptoUrl: env.CRYPTO_API_URL,
+    cryptoSymbols: env.CRYPTO_SYMBOLS.split(','),
+    intervalSeconds: env.TASK_INTERVAL_SECONDS,
+    cron: env.RATES_CRON,
+    /** Delay of the first scheduled sync after start. */
+    firstRunDelayMs: 1000,
+  };
+});

@@ -1,0 +1,42 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination.dto';
+import { RATE_SOURCES, RateSource } from '../entities/item.entity';
+import { CURRENCY_CODE } from '../providers/rate-provider';
+
+export class ListItemsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ example: 'USD' })
+  @IsOptional()
+  @Matches(CURRENCY_CODE, { message: 'base must be 2 to 10 upper-case letters or digits' })
+  base?: string;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @Matches(CURRENCY_CODE, { message: 'code must be 2 to 10 upper-case letters or digits' })
+  code?: string;
+
+  @ApiPropertyOptional({ enum: RATE_SOURCES })
+  @IsOptional()
+  @IsIn(RATE_SOURCES, { message: `source must be one of ${RATE_SOURCES.join(', ')}` })
+  source?: RateSource;
+}
+
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @Max(1000, { message: 'limit must be an integer between 1 and 1000' })
+  @Min(1, { message: 'limit must be an integer between 1 and 1000' })
+  @IsInt({ message: 'limit must be an integer between 1 and 1000' })
+  limit: number = 100;
+
+  @ApiPropertyOptional({
+    description: 'Only points recorded at or after this ISO-8601 time',
+    example: '2026-11-23T00:00:00Z',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'since must be an ISO-8601 date-time' })
+  since?: Date;
+}

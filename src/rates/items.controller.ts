@@ -1,0 +1,99 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { PageInterceptor } from '../common/page.interceptor';
+import { Page } from '../common/pagination.dto';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
+import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
+import { HistoryPointDto, ItemDto } from './dto/item.dto';
+import { ItemsService } from './items.service';
+
+const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
+
+@ApiTags('items')
+@Controller('items')
+export class ItemsController {
+  constructor(private readonly items: ItemsService) {}
+
+  @Get()
+  @UseInterceptors(PageInterceptor)
+  @ApiOperation({
+    summary: 'List currency rates',
+    description: 'Filters `base`, `code`, `source`; sets X-Total-Count.',
+  })
+  @ApiOkResponse({ type: [ItemDto], headers: { 'X-Total-Count': { schema: { type: 'integer' } } } })
+  @ApiErrorResponses(400)
+  async list(@Query() query: ListItemsQueryDto): Promise<Page<ItemDto>> {
+    return (await this.items.list(query)).map((item) => ItemDto.from(item));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one rate' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ItemDto })
+  @ApiErrorResponses(400, 404)
+  async get(@Param('id', ParseIdPipe) id: number): Promise<ItemDto> {
+    return ItemDto.from(await this.items.get(id));
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "An item's past rates, newest first" })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: [HistoryPointDto] })
+  @ApiErrorResponses(400, 404)
+  async history(
+    @Param('id', ParseIdPipe) id: number,
+    @Query() query: HistoryQueryDto,
+  ): Promise<HistoryPointDto[]> {
+    return (await this.items.history(id, query)).map((point) => HistoryPointDto.from(point));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a rate', description: '`source` defaults to `manual`.' })
+  @ApiBody({ type: CreateItemDto })
+  @ApiCreatedResponse({ type: ItemDto })
+  @ApiErrorResponses(400, 409, 413, 415)
+  async create(@Body() dto: CreateItemDto): Promise<ItemDto> {
+    return ItemDto.from(await this.items.create(dto));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change code, base or rate' })
+  @ApiParam(ID_PARAM)
+  @ApiBody({ type: UpdateItemDto })
+  @ApiOkResponse({ type: ItemDto })
+  @ApiErrorResponses(400, 404, 409, 413, 415)
+  async patch(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateItemDto): Promise<ItemDto> {
+    return ItemDto.from(await this.items.patch(id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a rate and its history' })
+  @ApiParam(ID_PARAM)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponses(400, 404)
+  async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    await this.items.remove(id);
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { Page } from '../common/pagination.dto';
+import { isUniqueViolation } from '../database/database-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEventBus } from '../events/domain-event-bus';
+import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
+import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
+import { ItemDto } from './dto/item.dto';
+import { Item } from './entities/item.entity';
+import { RateHistory } from './entities/rate-history.entity';
+import { ItemsRepository } from './items.repository';
+
+/** Items over REST; every rate change appends a history point in the same transaction. */
+@Injectable()
+export class ItemsService {
+  constructor(
+    private readonly items: ItemsRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  list(query: ListItemsQueryDto): Promise<Page<Item>> {
+    return this.items.list(query);
+  }
+
+  async get(id: number): Promise<Item> {
+    const item = await this.items.findById(id);
+    if (!item) {
+      throw DomainError.notFound('item', id);
+    }
+    return item;
+  }
+
+  async history(id: number, query: HistoryQueryDto): Promise<RateHistory[]> {
+    await this.get(id);
+    return this.items.history(id, query.limit, query.since);
+  }
+
+  async create(dto: CreateItemDto): Promise<Item> {
+    const item = await this.write(dto, async (tx) => {
+      const now = new Date();
+      const created = await this.items.insert(tx, {
+        code: dto.code,
+        base: dto.base,
+        rate: dto.rate,
+        source: dto.source ?? 'manual',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.items.appendHistory(tx, [
+        { itemId: created.id, rate: created.rate, source: created.source, recordedAt: now },
+      ]);
+      return created;
+    });
+    this.events.publish('item.created', { ...ItemDto.from(item) });
+    return item;
+  }
+
+  async patch(id: number, dto: UpdateItemDto): Promise<Item> {
+    const item = await this.write(dto, async (tx) => {
+      const current = await this.items.findById(id, tx);
+      if (!current) {
+        throw DomainError.notFound('item', id);
+      }
+      const rateChanged = dto.rate !== undefined && dto.rate !== current.rate;
+      const now = new Date();
+      Object.assign(current, {
+        ...(dto.code !== undefined && { code: dto.code }),
+        ...(dto.base !== undefined && { base: dto.base }),
+        ...(rateChanged && { rate: dto.rate, source: 'manual' }),
+        updatedAt: now,
+      });
+      await this.items.update(tx, current);
+      if (rateChanged) {
+        await this.items.appendHistory(tx, [
+          { itemId: id, rate: current.rate, source: 'manual', recordedAt: now },
+        ]);
+      }
+      return current;
+    });
+    this.events.publish('item.updated', { ...ItemDto.from(item) });
+    return item;
+  }
+
+  async remove(id: number): Promise<void> {
+    const item = await this.transactions.run(async (tx) => {
+      const current = await this.items.findById(id, tx);
+      if (!current) {
+        throw DomainError.notFound('item', id);
+      }
+      await this.items.delete(tx, id);
+      return current;
+    });
+    this.events.publish('item.deleted', { ...ItemDto.from(item) });
+  }
+
+  private async write<T>(
+    pair: { base?: string; code?: string },
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.transactions.run(work);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `an item for this base and code${pair.base ? ` (${pair.base}/${pair.code ?? '…'})` : ''} already exists`,
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEventBus } from '../events/domain-event-bus';
+import { Job } from '../jobs/entities/job.entity';
+import { JobProgress, JobsService } from '../jobs/jobs.service';
+import { ItemDto } from './dto/item.dto';
+import { Item } from './entities/item.entity';
+import { ItemsRepository } from './items.repository';
+import { RateProvider, RateQuote } from './providers/rate-provider';
+
+export const RATES_SYNC = 'rates.sync';
+
+/**
+ * Pulls the rates from the configured source and stores them: all or nothing, in one
+ * transaction, with a history point per changed rate, recorded as a `rates.sync` job.
+ */
+@Injectable()
+export class RatesSyncService {
+  private readonly logger = new Logger(RatesSyncService.name);
+
+  constructor(
+    private readonly provider: RateProvider,
+    private readonly items: ItemsRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly jobs: JobsService,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  /** Starts a sync, or returns the one already running. */
+  start(): Promise<Job> {
+    return this.jobs.startExclusive(
+      RATES_SYNC,
+      () => Promise.resolve(0),
+      (progress) => this.sync(progress),
+    );
+  }
+
+  /** For the schedule: a tick never overlaps a sync still running. */
+  async tick(): Promise<void> {
+    if (this.jobs.isRunning(RATES_SYNC)) {
+      this.logger.warn('scheduled rates sync skipped: the previous one is still running');
+      return;
+    }
+    await this.start();
+  }
+
+  private async sync(progress: JobProgress): Promise<void> {
+    // a failure here (upstream down, bad body, non-positive rate) fails the job before anything is written
+    const quotes = await this.provider.fetch();
+    progress.job.total = quotes.length;
+    const changed = await this.transactions.run(async (tx) => {
+      const bases = [...new Set(quotes.map((q) => q.base))];
+      const existing = new Map(
+        (await this.items.findByBases(tx, bases)).map((i) => [`${i.base}/${i.code}`, i]),
+      );
+      const now = new Date();
+      const result: { item: Item; created: boolean }[] = [];
+      for (const quote of quotes) {
+        const change = await this.apply(
+          tx,
+          existing.get(`${quote.base}/${quote.code}`),
+          quote,
+          now,
+        );
+        if (change) {
+          result.push(change);
+        }
+      }
+      await this.items.appendHistory(
+        tx,
+        result.map(({ item }) => ({
+          itemId: item.id,
+          rate: item.rate,
+          source: item.source,
+          recordedAt: now,
+        })),
+      );
+      return result;
+    });
+    const created = changed.filter((c) => c.created).length;
+    await progress.add({
+      processed: quotes.length,
+      created,
+      updated: changed.length - created,
+      unchanged: quotes.length - changed.length,
+    });
+    this.events.publish('rates.synced', {
+      job_id: progress.job.id,
+      source: this.provider.source,
+      changed: changed.map(({ item }) => ({ ...ItemDto.from(item) })),
+    });
+    this.logger.log({
+      msg: 'rates synced',
+      source: this.provider.source,
+      quotes: quotes.length,
+      changed: changed.length,
+    });
+  }
+
+  private async apply(
+    tx: Parameters<Parameters<TransactionRunner['run']>[0]>[0],
+    current: Item | undefined,
+    quote: RateQuote,
+    now: Date,
+  ): Promise<{ item: Item; created: boolean } | undefined> {
+    if (!current) {
+      const item = await this.items.insert(tx, {
+        ...quote,
+        source: this.provider.source,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { item, created: true };
+    }
+    if (current.rate === quote.rate) {
+      return undefined;
+    }
+    Object.assign(current, { rate: quote.rate, source: this.provider.source, updatedAt: now });
+    return { item: await this.items.update(tx, current), created: false };
+  }
+}

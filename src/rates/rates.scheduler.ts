@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { Cron, SchedulerRegistry } from '@nestjs/schedule';
+import { CronTime } from 'cron';
+import { ratesConfig } from '../config/rates.config';
+import { RatesSyncService } from './rates-sync.service';
+
+export const RATES_CRON_JOB = 'rates.sync';
+/** Never fires: the real time is set from validated config at startup (decorator arguments are read too early). */
+const PLACEHOLDER = '0 0 0 1 1 *';
+
+/** The cron expression for "every n seconds", when one exists (n divides a minute or an hour evenly). */
+export function cronForInterval(seconds: number): string | undefined {
+  if (seconds < 60 && 60 % seconds === 0) {
+    return `*/${seconds} * * * * *`;
+  }
+  const minutes = seconds / 60;
+  if (Number.isInteger(minutes) && minutes < 60 && 60 % minutes === 0) {
+    return `0 */${minutes} * * * *`;
+  }
+  return undefined;
+}
+
+/** Only timing lives here; the work is RatesSyncService's. */
+@Injectable()
+export class RatesScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RatesScheduler.name);
+
+  constructor(
+    private readonly sync: RatesSyncService,
+    private readonly registry: SchedulerRegistry,
+    @Inject(ratesConfig.KEY) private readonly config: ConfigType<typeof ratesConfig>,
+  ) {}
+
+  @Cron(PLACEHOLDER, { name: RATES_CRON_JOB, disabled: true })
+  async tick(): Promise<void> {
+    try {
+      await this.sync.tick();
+    } catch (error) {
+      this.logger.error(`scheduled rates sync could not start: ${String(error)}`);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    const { cron, intervalSeconds, firstRunDelayMs } = this.config;
+    if (!cron && intervalSeconds === 0) {
+      this.logger.log('scheduled rates sync is off (TASK_INTERVAL_SECONDS=0)');
+      return;
+    }
+    const expression = cron || cronForInterval(intervalSeconds);
+    if (expression) {
+      const job = this.registry.getCronJob(RATES_CRON_JOB);
+      job.setTime(new CronTime(expression));
+      job.start();
+      this.logger.log(`rates sync scheduled: "${expression}"`);
+    } else {
+      this.registry.addInterval(
+        `${RATES_CRON_JOB}.interval`,
+        setInterval(() => void this.tick(), intervalSeconds * 1000),
+      );
+      this.logger.log(`rates sync scheduled every ${intervalSeconds} s`);
+    }
+    this.registry.addTimeout(
+      `${RATES_CRON_JOB}.first`,
+      setTimeout(() => void this.tick(), firstRunDelayMs),
+    );
+  }
+}
