@@ -1,10 +1,12 @@
 import { CreateProducts1763859600000 } from './1763859600000-CreateProducts';
 import { CreateJobs1763863200000 } from './1763863200000-CreateJobs';
 import { CreateItems1763866800000 } from './1763866800000-CreateItems';
+import { CreateOutbox1763870400000 } from './1763870400000-CreateOutbox';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
 export const migrations = [
   CreateProducts1763859600000,
   CreateJobs1763863200000,
   CreateItems1763866800000,
+  CreateOutbox1763870400000,
 ];

@@ -1,4 +1,5 @@
-import { DomainEvent, DomainEventBus } from '../src/events/domain-event-bus';
+import { EventEnvelope } from '../src/events/domain-events';
+import { DomainEvents } from '../src/events/domain-events.service';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -39,7 +40,7 @@ const ratesOf = async (t: TestApp) =>
 describe('Rates sync from the fiat source', () => {
   let upstream: FakeUpstream;
   let t: TestApp;
-  const events: DomainEvent[] = [];
+  const events: EventEnvelope[] = [];
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
@@ -49,7 +50,7 @@ describe('Rates sync from the fiat source', () => {
       EXTERNAL_RETRIES: '0',
       EXTERNAL_BREAKER_THRESHOLD: '100000',
     });
-    t.app.get(DomainEventBus).subscribe((e) => events.push(e));
+    t.app.get(DomainEvents).onCommitted((e) => events.push(e));
   });
   afterAll(async () => {
     await t.close();

@@ -16,13 +16,34 @@ export class TransactionRunner {
     this.serialize = dataSource.options.type === 'sqlite';
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialize) {
-      return this.dataSource.transaction(work);
+  private readonly commitHooks = new WeakMap<EntityManager, (() => void)[]>();
+
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    let manager: EntityManager | undefined;
+    const tracked = (m: EntityManager) => {
+      manager = m;
+      return work(m);
+    };
+    let result: Promise<T>;
+    if (this.serialize) {
+      result = this.tail.then(() => this.dataSource.transaction(tracked));
+      // the queue moves on whether this transaction committed or failed
+      this.tail = result.catch(() => undefined);
+    } else {
+      result = this.dataSource.transaction(tracked);
     }
-    const result = this.tail.then(() => this.dataSource.transaction(work));
-    // the queue moves on whether this transaction committed or failed
-    this.tail = result.catch(() => undefined);
-    return result;
+    const value = await result;
+    // committed: run what was waiting for it, in the order it was registered
+    for (const hook of (manager && this.commitHooks.get(manager)) ?? []) {
+      hook();
+    }
+    return value;
+  }
+
+  /** Runs `hook` once the transaction of `tx` has committed (never if it rolls back). */
+  afterCommit(tx: EntityManager, hook: () => void): void {
+    const hooks = this.commitHooks.get(tx) ?? [];
+    hooks.push(hook);
+    this.commitHooks.set(tx, hooks);
   }
 }

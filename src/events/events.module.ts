@@ -1,6 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { DomainEventBus } from './domain-event-bus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainEvents } from './domain-events.service';
+import { OutboxEvent } from './entities/outbox-event.entity';
+import { NatsConnection } from './nats-connection';
+import { OutboxRelay } from './outbox-relay';
 
+/** Domain events: recorded with each change (outbox), delivered to NATS by the relay. */
 @Global()
-@Module({ providers: [DomainEventBus], exports: [DomainEventBus] })
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEvent])],
+  providers: [DomainEvents, NatsConnection, OutboxRelay],
+  exports: [DomainEvents, NatsConnection, OutboxRelay],
+})
 export class EventsModule {}

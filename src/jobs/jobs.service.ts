@@ -11,6 +11,8 @@ import { DomainError } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { appConfig } from '../config/app.config';
 import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEvents } from '../events/domain-events.service';
+import { JobDto } from './dto/job.dto';
 import { Job, JobState } from './entities/job.entity';
 import { JobsRepository } from './jobs.repository';
 
@@ -74,6 +76,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly jobs: JobsRepository,
     private readonly transactions: TransactionRunner,
+    private readonly events: DomainEvents,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
@@ -144,7 +147,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       startedAt: new Date(),
       finishedAt: null,
     });
-    await this.save(job);
+    await this.save(job, 'job.started');
     this.logger.log({ msg: 'job started', job_id: job.id, kind, total: job.total });
     const run = this.execute(job, work).finally(() => {
       this.current.delete(kind);
@@ -193,9 +196,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  private async save(job: Job): Promise<void> {
+  private async save(job: Job, event?: 'job.started' | 'job.finished'): Promise<void> {
     // a copy, so the row written is the state at this moment even while the work goes on
     const snapshot = Object.assign(new Job(), job);
-    await this.transactions.run((tx) => this.jobs.save(tx, snapshot));
+    await this.transactions.run(async (tx) => {
+      await this.jobs.save(tx, snapshot);
+      if (event) {
+        const { status_url: _url, ...payload } = JobDto.from(snapshot);
+        await this.events.record(tx, event, payload);
+      }
+    });
   }
 }

@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEvents } from '../events/domain-events.service';
+import { ProductDto } from './dto/product.dto';
 import { ExternalProduct, ProductSource } from '../external/product-source';
 import { UpstreamError, UpstreamFailure } from '../external/upstream-error';
 import { Job } from '../jobs/entities/job.entity';
@@ -60,6 +62,7 @@ export class ProductImportService {
     private readonly products: ProductsRepository,
     private readonly transactions: TransactionRunner,
     private readonly jobs: JobsService,
+    private readonly events: DomainEvents,
   ) {}
 
   async fetchExternal(externalIds: string[]): Promise<FetchSummary> {
@@ -206,6 +209,7 @@ export class ProductImportService {
           createdAt: now,
           updatedAt: now,
         });
+        await this.events.record(tx, 'product.created', { ...ProductDto.from(product) });
         outcomes.push({ externalId: record.externalId, status: 'created', product, error: null });
       } else if (sameContent(current, record)) {
         outcomes.push({
@@ -222,6 +226,7 @@ export class ProductImportService {
           updatedAt: now,
         });
         const product = await this.products.update(tx, current);
+        await this.events.record(tx, 'product.updated', { ...ProductDto.from(product) });
         outcomes.push({ externalId: record.externalId, status: 'updated', product, error: null });
       }
     }

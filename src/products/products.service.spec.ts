@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEvents } from '../events/domain-events.service';
 import { Product } from './entities/product.entity';
 import { NewProduct, ProductListFilter, ProductsRepository } from './products.repository';
 import { ProductsService } from './products.service';
@@ -51,6 +52,7 @@ class InMemoryProducts extends ProductsRepository {
   }
 }
 
+const fakeEvents = { record: () => Promise.resolve() } as unknown as DomainEvents;
 const directRunner = {
   run: (work: (m: EntityManager) => Promise<unknown>) => work({} as EntityManager),
 };
@@ -61,7 +63,7 @@ describe('ProductsService', () => {
 
   beforeEach(() => {
     repo = new InMemoryProducts();
-    service = new ProductsService(repo, directRunner as TransactionRunner);
+    service = new ProductsService(repo, directRunner as TransactionRunner, fakeEvents);
   });
 
   it('maps "-price" to a descending sort on the price column', async () => {

@@ -4,6 +4,8 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEvents } from '../events/domain-events.service';
+import { ProductDto } from './dto/product.dto';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ListProductsQueryDto, ProductSortKey } from './dto/list-products-query.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
@@ -23,6 +25,7 @@ export class ProductsService {
   constructor(
     private readonly products: ProductsRepository,
     private readonly transactions: TransactionRunner,
+    private readonly events: DomainEvents,
   ) {}
 
   list(query: ListProductsQueryDto): Promise<Page<Product>> {
@@ -48,9 +51,9 @@ export class ProductsService {
 
   create(dto: CreateProductDto): Promise<Product> {
     // the unique index is the check for a taken external_id: one statement, and race-free
-    return this.write(dto.external_id, (tx) => {
+    return this.write(dto.external_id, async (tx) => {
       const now = new Date();
-      return this.products.insert(tx, {
+      const product = await this.products.insert(tx, {
         name: dto.name,
         description: dto.description ?? '',
         price: dto.price,
@@ -58,6 +61,8 @@ export class ProductsService {
         createdAt: now,
         updatedAt: now,
       });
+      await this.events.record(tx, 'product.created', { ...ProductDto.from(product) });
+      return product;
     });
   }
 
@@ -88,6 +93,7 @@ export class ProductsService {
         throw DomainError.notFound('product', id);
       }
       await this.products.delete(tx, id);
+      await this.events.record(tx, 'product.deleted', { ...ProductDto.from(product) });
       return product;
     });
   }
@@ -103,7 +109,9 @@ export class ProductsService {
         throw DomainError.notFound('product', id);
       }
       Object.assign(product, fields, { updatedAt: new Date() });
-      return this.products.update(tx, product);
+      await this.products.update(tx, product);
+      await this.events.record(tx, 'product.updated', { ...ProductDto.from(product) });
+      return product;
     });
   }
 

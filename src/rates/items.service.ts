@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { DomainEventBus } from '../events/domain-event-bus';
+import { DomainEvents } from '../events/domain-events.service';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
 import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
 import { ItemDto } from './dto/item.dto';
@@ -18,7 +18,7 @@ export class ItemsService {
   constructor(
     private readonly items: ItemsRepository,
     private readonly transactions: TransactionRunner,
-    private readonly events: DomainEventBus,
+    private readonly events: DomainEvents,
   ) {}
 
   list(query: ListItemsQueryDto): Promise<Page<Item>> {
@@ -52,9 +52,9 @@ export class ItemsService {
       await this.items.appendHistory(tx, [
         { itemId: created.id, rate: created.rate, source: created.source, recordedAt: now },
       ]);
+      await this.events.record(tx, 'item.created', { ...ItemDto.from(created) });
       return created;
     });
-    this.events.publish('item.created', { ...ItemDto.from(item) });
     return item;
   }
 
@@ -78,22 +78,21 @@ export class ItemsService {
           { itemId: id, rate: current.rate, source: 'manual', recordedAt: now },
         ]);
       }
+      await this.events.record(tx, 'item.updated', { ...ItemDto.from(current) });
       return current;
     });
-    this.events.publish('item.updated', { ...ItemDto.from(item) });
     return item;
   }
 
   async remove(id: number): Promise<void> {
-    const item = await this.transactions.run(async (tx) => {
+    await this.transactions.run(async (tx) => {
       const current = await this.items.findById(id, tx);
       if (!current) {
         throw DomainError.notFound('item', id);
       }
       await this.items.delete(tx, id);
-      return current;
+      await this.events.record(tx, 'item.deleted', { ...ItemDto.from(current) });
     });
-    this.events.publish('item.deleted', { ...ItemDto.from(item) });
   }
 
   private async write<T>(

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionRunner } from '../database/transaction-runner';
-import { DomainEventBus } from '../events/domain-event-bus';
+import { DomainEvents } from '../events/domain-events.service';
 import { Job } from '../jobs/entities/job.entity';
 import { JobProgress, JobsService } from '../jobs/jobs.service';
 import { ItemDto } from './dto/item.dto';
@@ -23,7 +23,7 @@ export class RatesSyncService {
     private readonly items: ItemsRepository,
     private readonly transactions: TransactionRunner,
     private readonly jobs: JobsService,
-    private readonly events: DomainEventBus,
+    private readonly events: DomainEvents,
   ) {}
 
   /** Starts a sync, or returns the one already running. */
@@ -66,6 +66,11 @@ export class RatesSyncService {
           result.push(change);
         }
       }
+      await this.events.record(tx, 'rates.synced', {
+        job_id: progress.job.id,
+        source: this.provider.source,
+        changed: result.map(({ item }) => ({ ...ItemDto.from(item) })),
+      });
       await this.items.appendHistory(
         tx,
         result.map(({ item }) => ({
@@ -83,11 +88,6 @@ export class RatesSyncService {
       created,
       updated: changed.length - created,
       unchanged: quotes.length - changed.length,
-    });
-    this.events.publish('rates.synced', {
-      job_id: progress.job.id,
-      source: this.provider.source,
-      changed: changed.map(({ item }) => ({ ...ItemDto.from(item) })),
     });
     this.logger.log({
       msg: 'rates synced',

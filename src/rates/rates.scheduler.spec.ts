@@ -10,7 +10,10 @@ describe('cronForInterval', () => {
     expect(cronForInterval(seconds)).toBe(cron);
   });
 
-  it.each([7, 45, 90, 3600, 86400])('has no cron expression for every %i s (an interval runs instead)', (seconds) => {
-    expect(cronForInterval(seconds)).toBeUndefined();
-  });
+  it.each([7, 45, 90, 3600, 86400])(
+    'has no cron expression for every %i s (an interval runs instead)',
+    (seconds) => {
+      expect(cronForInterval(seconds)).toBeUndefined();
+    },
+  );
 });

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { appConfig } from '../config/app.config';
+import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEventMap, DomainEventName, EventEnvelope, subjectFor } from './domain-events';
+import { OutboxEvent } from './entities/outbox-event.entity';
+
+/**
+ * Services raise events here, inside the transaction of their change: the event is written to the
+ * outbox with it (so none is lost if NATS is down or the process dies), and local listeners (the
+ * WebSocket gateway, the relay) hear of it once the transaction has committed.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly emitter = new EventEmitter().setMaxListeners(100);
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
+
+  get origin(): string {
+    return this.app.instanceId;
+  }
+
+  async record<E extends DomainEventName>(
+    tx: EntityManager,
+    event: E,
+    payload: DomainEventMap[E],
+  ): Promise<EventEnvelope<E>> {
+    const envelope: EventEnvelope<E> = {
+      id: randomUUID(),
+      event,
+      payload,
+      ts: new Date().toISOString(),
+      origin: this.origin,
+    };
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxEvent)
+      .values({
+        subject: subjectFor(event, payload),
+        envelope: JSON.stringify(envelope),
+        createdAt: new Date(),
+        sentAt: null,
+      })
+      .updateEntity(false)
+      .execute();
+    this.transactions.afterCommit(tx, () => this.emitter.emit('committed', envelope));
+    return envelope;
+  }
+
+  /** Called with every envelope this instance committed, in commit order. */
+  onCommitted(listener: (envelope: EventEnvelope) => void): () => void {
+    this.emitter.on('committed', listener);
+    return () => this.emitter.off('committed', listener);
+  }
+}

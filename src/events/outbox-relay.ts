@@ -1,0 +1,158 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+import { DomainEvents } from './domain-events.service';
+import { OutboxEvent } from './entities/outbox-event.entity';
+import { NatsConnection } from './nats-connection';
+
+const BATCH = 200;
+const IDLE_POLL_MS = 1000;
+const MAX_BACKOFF_MS = 5000;
+/** Sent rows are kept this long (for inspection), then deleted. */
+const KEEP_SENT_MS = 60_000;
+
+/**
+ * Publishes the outbox to NATS in id order. A row is marked sent only after NATS confirmed it;
+ * while NATS is down the rows wait and the relay backs off, so nothing is lost or sent twice
+ * by this instance. With PostgreSQL several instances relay side by side: each batch is claimed
+ * with FOR UPDATE SKIP LOCKED, so no row is published by two of them.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private wake?: () => void;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private lastCleanup = 0;
+  /** Publish attempts that failed (NATS down, no confirmation): for metrics and logs. */
+  failures = 0;
+
+  constructor(
+    @InjectRepository(OutboxEvent) private readonly outbox: Repository<OutboxEvent>,
+    private readonly nats: NatsConnection,
+    private readonly transactions: TransactionRunner,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.events.onCommitted(() => this.wake?.());
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Rows not yet confirmed by NATS. */
+  backlog(): Promise<number> {
+    return this.outbox.countBy({ sentAt: IsNull() });
+  }
+
+  /** One pass: publishes every pending row it can; resolves with how many it sent. */
+  async relayPending(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const batch = await this.publishBatch();
+      sent += batch;
+      if (batch < BATCH) {
+        return sent;
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (!this.stopping) {
+      if (this.nats.connected) {
+        try {
+          await this.relayPending();
+          await this.cleanup();
+          backoff = 0;
+        } catch (error) {
+          this.failures++;
+          backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
+          this.logger.warn(
+            `publishing the outbox failed, retrying in ${backoff} ms: ${String(error)}`,
+          );
+        }
+      }
+      await this.sleep(backoff || IDLE_POLL_MS);
+    }
+    // last chance at shutdown: what NATS takes now is not left for the next start
+    if (this.nats.connected) {
+      await this.relayPending().catch((error: unknown) =>
+        this.logger.warn(`final outbox flush failed: ${String(error)}`),
+      );
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    if (this.outbox.manager.connection.options.type === 'postgres') {
+      return this.transactions.run(async (tx) => {
+        const rows = await tx
+          .getRepository(OutboxEvent)
+          .createQueryBuilder('o')
+          .where('o.sentAt IS NULL')
+          .orderBy('o.id', 'ASC')
+          .limit(BATCH)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getMany();
+        await this.publish(rows);
+        if (rows.length > 0) {
+          await tx
+            .getRepository(OutboxEvent)
+            .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date() });
+        }
+        return rows.length;
+      });
+    }
+    // SQLite: one instance; publishing outside the write queue keeps other writers moving
+    const rows = await this.outbox.find({
+      where: { sentAt: IsNull() },
+      order: { id: 'ASC' },
+      take: BATCH,
+    });
+    await this.publish(rows);
+    if (rows.length > 0) {
+      await this.transactions.run((tx) =>
+        tx
+          .getRepository(OutboxEvent)
+          .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date() }),
+      );
+    }
+    return rows.length;
+  }
+
+  private async publish(rows: OutboxEvent[]): Promise<void> {
+    if (rows.length > 0) {
+      await this.nats.publishConfirmed(rows.map((r) => ({ subject: r.subject, data: r.envelope })));
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    if (Date.now() - this.lastCleanup < KEEP_SENT_MS / 2) {
+      return;
+    }
+    this.lastCleanup = Date.now();
+    await this.transactions.run((tx) =>
+      tx
+        .getRepository(OutboxEvent)
+        .delete({ sentAt: LessThan(new Date(Date.now() - KEEP_SENT_MS)) }),
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
