@@ -177,7 +177,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     job.finishedAt = new Date();
     try {
-      await this.save(job);
+      await this.save(job, 'job.finished');
     } catch (error) {
       this.logger.error({
         msg: 'could not record the end of a job',

@@ -1,0 +1,54 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { connect as tcpConnect } from 'node:net';
+import { freePort } from './spawn-app';
+
+/** A nats-server of the test's own, on a free port, that the test may stop and start again. */
+export class TestNatsServer {
+  private process?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<TestNatsServer> {
+    const server = new TestNatsServer(await freePort());
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port)], {
+      stdio: 'ignore',
+    });
+    const end = Date.now() + 10_000;
+    while (!(await canConnect(this.port))) {
+      if (Date.now() > end) {
+        throw new Error(`nats-server did not listen on ${this.port}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) {
+      return;
+    }
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
