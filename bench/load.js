@@ -2,10 +2,22 @@
 // The load generator, run by run.js as its own process (pinned to the other core): a warm-up,
 // then the measured autocannon run; prints one JSON line with the results on stdout.
 // Usage: node bench/load.js '{"url":"http://127.0.0.1:3000","workload":"get-product",...}'
+// Optional: overallRate (req/s in total, for a fixed modest load instead of flat out); SIGTERM
+// ends the run early (external.js stops it when a job ends) and still prints the results.
 const crypto = require('node:crypto');
 const autocannon = require('autocannon');
 
-const { url, workload, connections, duration, warmup, maxId } = JSON.parse(process.argv[2]);
+const { url, workload, connections, duration, warmup, maxId, overallRate } = JSON.parse(
+  process.argv[2],
+);
+
+let current;
+let stopped = false;
+process.once('SIGTERM', () => {
+  // from now on nothing is recorded: autocannon itself only stops at its next 1 s sample tick
+  stopped = true;
+  current?.stop();
+});
 
 // unique across the warm-up and the measured run, and across runs on the same file
 const runTag = crypto.randomBytes(4).toString('hex');
@@ -56,12 +68,14 @@ function run(seconds, latencies) {
     connections,
     duration: seconds,
     requests: REQUESTS[workload],
+    ...(overallRate ? { overallRate } : {}),
   });
+  current = instance;
   // autocannon's own histogram has 1 ms resolution; the per-response times are sub-millisecond
   if (latencies) {
-    instance.on('response', (_client, _status, _bytes, responseTime) =>
-      latencies.push(responseTime),
-    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      if (!stopped) latencies.push(responseTime);
+    });
   }
   return instance;
 }
@@ -75,7 +89,10 @@ async function main() {
   if (!REQUESTS[workload]) throw new Error(`unknown workload ${workload}`);
   if (warmup > 0) await run(warmup);
   const latencies = [];
-  const result = await run(duration, latencies);
+  // stopped during the warm-up: an empty result rather than a run nobody waits for
+  const result = stopped
+    ? { requests: { total: 0 }, duration: 0, errors: 0, timeouts: 0, non2xx: 0 }
+    : await run(duration, latencies);
   latencies.sort((a, b) => a - b);
   process.stdout.write(
     `${JSON.stringify({
@@ -83,6 +100,8 @@ async function main() {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       requests: result.requests.total,
+      // the responses the percentiles come from (fewer than requests when stopped early)
+      samples: latencies.length,
       errors: result.errors,
       timeouts: result.timeouts,
       non2xx: result.non2xx,

@@ -5,154 +5,42 @@
 // each server pinned to core 0 and the load generator (bench/load.js) to core 1.
 // Prints a markdown table and writes it to bench/results.md.
 // Usage: npm run build && node bench/run.js   (knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=32)
-const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const sqlite3 = require('sqlite3');
+const {
+  ROOT,
+  SERVER_CORE,
+  LOAD_CORE,
+  positiveInt,
+  log,
+  makeTmpDir,
+  isRunning,
+  startServer,
+  stopServer,
+  appServer,
+  startLoad,
+  toStored,
+  seed,
+  expectJson,
+  fixed,
+  cpuModel,
+  table,
+  left,
+  right,
+  preflight,
+  runMain,
+} = require('./lib');
 
-const ROOT = path.resolve(__dirname, '..');
-const APP_ENTRY = path.join(ROOT, 'dist/src/main.js');
 const RESULTS_FILE = path.join(__dirname, 'results.md');
 
 const DURATION = positiveInt('BENCH_DURATION', 10);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32);
 const WARMUP_SECONDS = 2;
 const SEED_ROWS = 10_000;
-const READY_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
-const SERVER_CORE = '0';
-const LOAD_CORE = '1';
-
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    // read at load time, before any child exists: a plain message and exit is enough
-    console.error(`${name} must be a positive integer (got "${raw}")`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: every one is tracked, so none outlives this script, whatever way it ends.
-
-const children = new Set();
-let tmpDir;
-
-function killAll() {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.on('exit', () => {
-  killAll();
-  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => process.exit(128 + os.constants.signals[signal]));
-}
-
-/** Runs `node <args>` pinned to one core; keeps the output's tail for error messages. */
-function spawnPinned(core, args, env = {}) {
-  const child = spawn('taskset', ['-c', core, process.execPath, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.output = '';
-  // the pipes must be drained, or a chatty child blocks on a full pipe
-  const keep = (chunk) => (child.output = (child.output + chunk).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      child.status = code ?? signal;
-      resolve(child.status);
-    });
-    // a failed spawn emits 'error' and no 'exit'
-    child.on('error', (error) => {
-      children.delete(child);
-      child.output += `\n${error.message}`;
-      child.status = error.code;
-      resolve(child.status);
-    });
-  });
-  return child;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const tryConnect = (port) =>
-  new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-/** Polls the port until it accepts connections; fails fast if the server dies first. */
-async function waitForPort(name, child, port) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let exited = false;
-  child.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) {
-      throw new Error(`${name} exited (${child.status}) before listening:\n${child.output}`);
-    }
-    if (await tryConnect(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `${name} not listening on ${port} after ${READY_TIMEOUT_MS} ms:\n${child.output}`,
-  );
-}
-
-async function startServer(name, args, env = {}) {
-  const port = await freePort();
-  const child = spawnPinned(SERVER_CORE, args, { ...env, PORT: String(port) });
-  await waitForPort(name, child, port);
-  return { name, child, port, url: `http://127.0.0.1:${port}` };
-}
-
-/** SIGTERM (the app closes its database cleanly), then SIGKILL after a deadline. */
-async function stopServer(server) {
-  const { child } = server;
-  if (!children.has(child)) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The three servers
-
-const appServer = (dbFile) =>
-  startServer('app', [APP_ENTRY], {
-    DATABASE_URL: `sqlite:${dbFile}`,
-    NATS_URL: '',
-    LOG_LEVEL: 'warn',
-    TASK_INTERVAL_SECONDS: '0',
-    // writes must be open even if the caller's shell sets keys
-    API_KEYS: '',
-  });
+// The reference servers (the app itself is lib's appServer)
 
 const nodeHttpServer = (dbFile) =>
   startServer('node:http', [path.join(__dirname, 'reference-node-http.js')], { DB_FILE: dbFile });
@@ -161,75 +49,26 @@ const helloServer = () =>
   startServer('nest hello', [path.join(__dirname, 'reference-nest-hello.js')]);
 
 // ---------------------------------------------------------------------------------------------
-// Seeding
+// Seeding: random names and prices, external_id seed-<n>, one second apart
 
-function promised(db, method, sql, params = []) {
-  return new Promise((resolve, reject) =>
-    db[method](sql, params, (error, result) => (error ? reject(error) : resolve(result))),
-  );
-}
-
-const toStored = (date) => date.toISOString().replace('T', ' ').slice(0, 23);
-
-/** The app's migrations create the schema; the rows then go in in one transaction, app stopped. */
-async function seed(dbFile) {
-  await stopServer(await appServer(dbFile));
-
-  const db = await new Promise((resolve, reject) => {
-    const handle = new sqlite3.Database(dbFile, (error) =>
-      error ? reject(error) : resolve(handle),
-    );
-  });
-  await promised(db, 'run', 'BEGIN');
-  const insert = db.prepare(
-    'INSERT INTO products (name, description, price, external_id, created_at, updated_at) ' +
-      'VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const start = Date.now() - SEED_ROWS * 1000;
-  const pending = [];
-  for (let i = 1; i <= SEED_ROWS; i++) {
-    const at = toStored(new Date(start + i * 1000));
-    const params = [
-      `seed product ${i} ${Math.random().toString(36).slice(2, 10)}`,
-      `Description of seed product ${i}, long enough to look like a real one.`,
-      Math.round(Math.random() * 100_000) / 100,
-      `seed-${i}`,
-      at,
-      at,
-    ];
-    // queued on the driver; all of them are awaited together
-    pending.push(
-      new Promise((resolve, reject) => insert.run(params, (e) => (e ? reject(e) : resolve()))),
-    );
-  }
-  await Promise.all(pending);
-  await new Promise((resolve) => insert.finalize(resolve));
-  await promised(db, 'run', 'COMMIT');
-  // fold the WAL into the main file, so a plain file copy holds every row
-  await promised(db, 'run', 'PRAGMA wal_checkpoint(TRUNCATE)');
-  const { count } = await promised(db, 'get', 'SELECT COUNT(*) AS count FROM products');
-  await new Promise((resolve, reject) => db.close((e) => (e ? reject(e) : resolve())));
-  if (count !== SEED_ROWS) throw new Error(`seeded ${count} rows, expected ${SEED_ROWS}`);
-}
+const seedStart = Date.now() - SEED_ROWS * 1000;
+const seedRow = (i) => {
+  const at = toStored(new Date(seedStart + i * 1000));
+  return [
+    `seed product ${i} ${Math.random().toString(36).slice(2, 10)}`,
+    `Description of seed product ${i}, long enough to look like a real one.`,
+    Math.round(Math.random() * 100_000) / 100,
+    `seed-${i}`,
+    at,
+    at,
+  ];
+};
 
 // ---------------------------------------------------------------------------------------------
 // Smoke checks: a broken server would otherwise show up as a great-looking row of 404s
 
 const PRODUCT_FIELDS = 'id,name,description,price,external_id,created_at,updated_at';
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-async function expectJson(server, method, urlPath, status, body) {
-  const response = await fetch(`${server.url}${urlPath}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await response.json();
-  if (response.status !== status) {
-    throw new Error(`${server.name}: ${method} ${urlPath} gave ${response.status}, not ${status}`);
-  }
-  return json;
-}
 
 async function smokeProducts(server) {
   const got = await expectJson(server, 'GET', `/products/${SEED_ROWS}`, 200);
@@ -265,48 +104,15 @@ async function load(server, workload) {
     maxId: SEED_ROWS,
   };
   log(`${server.name}: ${workload}, ${CONNECTIONS} connections, ${WARMUP_SECONDS}+${DURATION} s`);
-  const child = spawnPinned(LOAD_CORE, [path.join(__dirname, 'load.js'), JSON.stringify(config)]);
-  let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  const code = await child.exited;
-  if (code !== 0) throw new Error(`load generator failed (${code}):\n${child.output}`);
-  if (children.has(server.child) === false) {
+  const result = await startLoad(config).result;
+  if (!isRunning(server.child)) {
     throw new Error(`${server.name} died during the run:\n${server.child.output}`);
   }
-  return JSON.parse(stdout.trim().split('\n').pop());
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-
-function cpuModel() {
-  try {
-    const line = fs
-      .readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line) return line.split(':')[1].trim();
-  } catch {
-    // not Linux: fall through
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
-}
-
-/** A markdown table laid out the way prettier would, so `prettier --check bench` stays clean. */
-function table(columns, rows) {
-  const widths = columns.map((c, i) =>
-    Math.max(3, c.title.length, ...rows.map((r) => r[i].length)),
-  );
-  const pad = (text, i) => (columns[i].right ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const line = (cells) => `| ${cells.map(pad).join(' | ')} |`;
-  const rule = widths.map((w, i) => (columns[i].right ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
-  return [line(columns.map((c) => c.title)), `| ${rule.join(' | ')} |`, ...rows.map(line)];
-}
-
-const left = (title) => ({ title, right: false });
-const right = (title) => ({ title, right: true });
 
 function report(results) {
   const row = (server, workload) =>
@@ -402,27 +208,14 @@ async function bench(start, smoke, workloads) {
   }
 }
 
-function preflight() {
-  if (!fs.existsSync(APP_ENTRY)) {
-    throw new Error(`${APP_ENTRY} is missing: run \`npm run build\` first`);
-  }
-  // each core on its own: a mask such as "0,1" is accepted even when core 1 does not exist
-  for (const core of [SERVER_CORE, LOAD_CORE]) {
-    const probe = spawnSync('taskset', ['-c', core, 'true']);
-    if (probe.error || probe.status !== 0) {
-      throw new Error(`taskset -c ${core} failed: the benchmark needs taskset and 2 cores`);
-    }
-  }
-}
-
 async function main() {
   preflight();
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-bench-'));
+  const tmpDir = makeTmpDir('catalog-bench-');
   const appDb = path.join(tmpDir, 'app.db');
   const referenceDb = path.join(tmpDir, 'reference.db');
 
   log(`seeding ${SEED_ROWS} products into ${appDb}`);
-  await seed(appDb);
+  await seed(appDb, SEED_ROWS, seedRow);
   // a copy, so the node:http reference reads the same rows and writes do not mix
   fs.copyFileSync(appDb, referenceDb);
 
@@ -439,10 +232,4 @@ async function main() {
   log(`written to ${path.relative(ROOT, RESULTS_FILE)}`);
 }
 
-main()
-  .catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  })
-  // a server left running after an error would keep this process alive
-  .finally(killAll);
+runMain(main);
