@@ -5,6 +5,7 @@ import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EventsModule } from './events/events.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RatesModule } from './rates/rates.module';
 import { ProductsModule } from './products/products.module';
@@ -33,6 +34,7 @@ export class AppModule {
         JobsModule,
         ProductsModule,
         RatesModule,
+        GatewayModule,
       ],
     };
   }

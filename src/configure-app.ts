@@ -2,12 +2,14 @@ import { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { jsonContentTypeMiddleware } from './common/json-content-type';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
+import { parseClientFrame } from './gateway/client-frames';
 
 /** Everything cross-cutting about HTTP, shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication): INestApplication {
@@ -18,6 +20,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: config.get('app.bodyLimit', { infer: true }) });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseClientFrame }));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

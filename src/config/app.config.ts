@@ -9,6 +9,7 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT,
+    wsHeartbeatMs: env.WS_HEARTBEAT_MS,
     /** Identifies this process in event envelopes (`origin`) and logs. */
     instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   };

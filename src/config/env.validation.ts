@@ -119,6 +119,12 @@ export class EnvironmentVariables {
   @IsString()
   API_KEYS = '';
 
+  /** How often WebSocket clients are pinged; one that misses a ping is dropped. */
+  @Transform(toNumber)
+  @Min(100, { message: 'WS_HEARTBEAT_MS must be an integer >= 100' })
+  @IsInt({ message: 'WS_HEARTBEAT_MS must be an integer >= 100' })
+  WS_HEARTBEAT_MS = 30000;
+
   /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */
   @Transform(emptyToUndefined)
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })

@@ -1,0 +1,69 @@
+import { DOMAIN_EVENT_NAMES } from '../events/domain-events';
+
+/** What a client may send (NestJS's `{"event", "data"}` form). */
+export const CLIENT_EVENTS = ['ping', 'subscribe'] as const;
+/** Where the parser routes every frame it cannot accept, so the client gets an `error` frame. */
+export const INVALID_FRAME = 'invalid_frame';
+
+export interface ParsedFrame {
+  event: string;
+  data: unknown;
+}
+
+/**
+ * The WsAdapter's message parser. Nest drops frames it cannot parse or route without a word;
+ * this one turns each of them into an `invalid_frame` message that is answered with an error.
+ */
+export function parseClientFrame(raw: unknown): ParsedFrame {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw));
+  } catch {
+    return { event: INVALID_FRAME, data: 'frame is not valid JSON' };
+  }
+  if (
+    typeof frame !== 'object' ||
+    frame === null ||
+    typeof (frame as { event?: unknown }).event !== 'string'
+  ) {
+    return { event: INVALID_FRAME, data: 'frame must be a JSON object with a string "event"' };
+  }
+  const { event, data } = frame as { event: string; data?: unknown };
+  if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
+    return {
+      event: INVALID_FRAME,
+      data: `unknown event "${event.slice(0, 64)}"; expected one of ${CLIENT_EVENTS.join(', ')}`,
+    };
+  }
+  return { event, data };
+}
+
+/** `item.*`, `rates.synced`: a list of event names or `<prefix>.*` patterns; undefined when valid. */
+export function subscriptionProblem(data: unknown): string | undefined {
+  const events: unknown = (data as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events) || events.length === 0 || events.length > 50) {
+    return 'subscribe needs {"events": [names or "prefix.*" patterns]} (1 to 50)';
+  }
+  const prefixes = new Set(DOMAIN_EVENT_NAMES.map((name) => name.split('.')[0]));
+  const bad: unknown = (events as unknown[]).find(
+    (e) =>
+      typeof e !== 'string' ||
+      !(
+        (DOMAIN_EVENT_NAMES as string[]).includes(e) ||
+        (e.endsWith('.*') && prefixes.has(e.slice(0, -2))) ||
+        e === '*'
+      ),
+  );
+  return bad === undefined
+    ? undefined
+    : `unknown event or pattern ${JSON.stringify(bad)?.slice(0, 64)}`;
+}
+
+export function matches(patterns: string[] | null, event: string): boolean {
+  return (
+    patterns === null ||
+    patterns.some(
+      (p) => p === '*' || p === event || (p.endsWith('.*') && event.startsWith(p.slice(0, -1))),
+    )
+  );
+}

@@ -1,0 +1,128 @@
+import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { appConfig } from '../config/app.config';
+import { DOMAIN_EVENT_NAMES, EventEnvelope } from '../events/domain-events';
+import { INVALID_FRAME, matches, subscriptionProblem } from './client-frames';
+
+/** Frames larger than this close the connection (ws answers 1009): clients only send small commands. */
+const MAX_PAYLOAD = 16 * 1024;
+/** A client this far behind (bytes queued, unsent) is disconnected rather than allowed to grow memory. */
+const MAX_BUFFERED = 1024 * 1024;
+export const CLOSE_SLOW_CONSUMER = 4008;
+const CLOSE_GOING_AWAY = 1001;
+
+interface ClientState {
+  patterns: string[] | null;
+  alive: boolean;
+}
+
+type Frame = { event: string; payload?: unknown };
+
+/** `ws://host/ws/items`: every event envelope to every client, narrowed by `subscribe`. */
+@WebSocketGateway({ path: '/ws/items', maxPayload: MAX_PAYLOAD })
+export class ItemsGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
+{
+  private readonly logger = new Logger('ItemsGateway');
+  private readonly clients = new Map<WebSocket, ClientState>();
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(@Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>) {}
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  afterInit(_server: WebSocketServer): void {
+    // a client that missed a whole ping interval is gone (network cut, sleeping laptop): drop it
+    this.heartbeat = setInterval(() => {
+      for (const [client, state] of this.clients) {
+        if (!state.alive) {
+          this.logger.warn('dropping a WebSocket client that stopped answering pings');
+          client.terminate();
+          this.clients.delete(client);
+          continue;
+        }
+        state.alive = false;
+        client.ping();
+      }
+    }, this.app.wsHeartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  handleConnection(client: WebSocket): void {
+    const state: ClientState = { patterns: null, alive: true };
+    this.clients.set(client, state);
+    client.on('pong', () => (state.alive = true));
+    this.send(client, {
+      event: 'welcome',
+      payload: { instance: this.app.instanceId, events: DOMAIN_EVENT_NAMES },
+    });
+  }
+
+  handleDisconnect(client: WebSocket): void {
+    this.clients.delete(client);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.heartbeat);
+    for (const client of this.clients.keys()) {
+      client.close(CLOSE_GOING_AWAY, 'server shutting down');
+    }
+  }
+
+  @SubscribeMessage('ping')
+  ping(): Frame {
+    return { event: 'pong' };
+  }
+
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Frame {
+    const problem = subscriptionProblem(data);
+    if (problem) {
+      return { event: 'error', payload: { message: problem } };
+    }
+    const events = (data as { events: string[] }).events;
+    const state = this.clients.get(client);
+    if (state) {
+      state.patterns = events;
+    }
+    return { event: 'subscribed', payload: { events } };
+  }
+
+  @SubscribeMessage(INVALID_FRAME)
+  invalid(@MessageBody() message: string): Frame {
+    return { event: 'error', payload: { message } };
+  }
+
+  /** Sends the envelope to every client whose subscription matches it. */
+  broadcast(envelope: EventEnvelope): void {
+    const frame = JSON.stringify(envelope);
+    for (const [client, state] of this.clients) {
+      if (client.readyState !== client.OPEN || !matches(state.patterns, envelope.event)) {
+        continue;
+      }
+      if (client.bufferedAmount > MAX_BUFFERED) {
+        this.logger.warn(`closing a slow WebSocket client: ${client.bufferedAmount} bytes unsent`);
+        client.close(CLOSE_SLOW_CONSUMER, 'slow consumer: too far behind');
+        this.clients.delete(client);
+        continue;
+      }
+      client.send(frame);
+    }
+  }
+
+  private send(client: WebSocket, frame: Frame): void {
+    client.send(JSON.stringify(frame));
+  }
+}
