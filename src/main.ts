@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AllConfig } from './config';
 import { ConfigValidationError } from './config/env.validation';
 import { configureApp } from './configure-app';
+import { startMessaging } from './events/start-messaging';
 
 async function bootstrap(): Promise<void> {
   // body parsing is registered in configureApp, with the configured limit
@@ -14,6 +15,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureApp(app);
+  startMessaging(app);
   const port = app
     .get<ConfigService<AllConfig, true>>(ConfigService)
     .get('app.port', { infer: true });

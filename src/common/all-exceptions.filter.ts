@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { Observable, throwError } from 'rxjs';
 import type { ServerResponse } from 'node:http';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError, ErrorCode } from './domain-error';
@@ -87,23 +88,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() === 'rpc') {
+      return this.rpcError(exception);
+    }
+    if (host.getType() !== 'http') {
+      this.logger.error(`unhandled ${host.getType()} error: ${String(exception)}`);
+      return;
+    }
     const http = host.switchToHttp();
     const req = http.getRequest<WithRequestId & { originalUrl?: string }>();
     const res = http.getResponse<ServerResponse>();
 
-    const mapped =
-      exception instanceof DomainError
-        ? mapDomainError(exception)
-        : exception instanceof HttpException
-          ? mapHttpException(exception)
-          : mapHttpError(exception);
-    const final = mapped ?? { status: 500, message: 'internal server error' };
+    const { mapped, final } = this.map(exception);
     if (!mapped) {
       this.logger.error(
-        `unhandled error on ${req.method} ${req.originalUrl ?? req.url} (request ${req.id}): ${
-          exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)
-        }`,
+        `unhandled error on ${req.method} ${req.originalUrl ?? req.url} (request ${req.id}): ${describe(exception)}`,
       );
     }
     if (res.headersSent) {
@@ -123,4 +123,32 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     this.adapterHost.httpAdapter.reply(res, body, final.status);
   }
+
+  private map(exception: unknown): { mapped: Mapped | undefined; final: Mapped } {
+    const mapped =
+      exception instanceof DomainError
+        ? mapDomainError(exception)
+        : exception instanceof HttpException
+          ? mapHttpException(exception)
+          : mapHttpError(exception);
+    return { mapped, final: mapped ?? { status: 500, message: 'internal server error' } };
+  }
+
+  /** NATS request-reply: the error goes back to the sibling with statusCode and message. */
+  private rpcError(exception: unknown): Observable<never> {
+    const { mapped, final } = this.map(exception);
+    if (!mapped) {
+      this.logger.error(`unhandled error in a NATS request: ${describe(exception)}`);
+    }
+    return throwError(() => ({
+      statusCode: final.status,
+      error: STATUS_CODES[final.status] ?? 'Error',
+      message: final.message,
+      ...final.extra,
+    }));
+  }
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
 }

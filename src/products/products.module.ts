@@ -5,13 +5,14 @@ import { JobsModule } from '../jobs/jobs.module';
 import { Product } from './entities/product.entity';
 import { ProductImportService } from './product-import.service';
 import { ProductsController } from './products.controller';
+import { ProductsMessagesController } from './products.messages';
 import { ProductsRepository } from './products.repository';
 import { ProductsService } from './products.service';
 import { ProductsTypeormRepository } from './products.typeorm-repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Product]), ExternalModule, JobsModule],
-  controllers: [ProductsController],
+  controllers: [ProductsController, ProductsMessagesController],
   providers: [
     ProductsService,
     ProductImportService,

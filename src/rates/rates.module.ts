@@ -8,6 +8,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
 import { ItemsController } from './items.controller';
+import { ItemsMessagesController } from './items.messages';
 import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 import { ItemsTypeormRepository } from './items.typeorm-repository';
@@ -35,7 +36,7 @@ function rateProvider(
 
 @Module({
   imports: [TypeOrmModule.forFeature([Item, RateHistory]), ExternalModule, JobsModule],
-  controllers: [ItemsController, TasksRunController],
+  controllers: [ItemsController, ItemsMessagesController, TasksRunController],
   providers: [
     ItemsService,
     RatesSyncService,

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/configure-app';
+import { startMessaging } from '../../src/events/start-messaging';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -37,6 +38,7 @@ export async function startTestApp(
     abortOnError: false,
   });
   configureApp(app);
+  startMessaging(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { NatsOptions, Transport } from '@nestjs/microservices';
+import { JSONCodec } from 'nats';
+
+const codec = JSONCodec();
+/** Marks requests that came without Nest's packet, so the reply goes back without it too. */
+const PLAIN = 'plain:';
+
+interface Packet {
+  pattern?: unknown;
+  data?: unknown;
+  id?: string;
+}
+
+const isNestPacket = (value: unknown): value is Packet =>
+  typeof value === 'object' && value !== null && 'pattern' in value && 'data' in value;
+
+/**
+ * Nest's default deserializer takes any JSON with a top-level `data`, `pattern` or `id` for its
+ * own packet, and never replies to a plain request. This one accepts Nest packets as they are and
+ * wraps anything else (a sibling's plain JSON, our own event envelopes) as data on its subject.
+ */
+export class PlainOrNestDeserializer {
+  deserialize(value: Uint8Array, options?: { channel?: string; replyTo?: string }): Packet {
+    let decoded: unknown;
+    try {
+      decoded = codec.decode(value);
+    } catch {
+      decoded = { malformed: Buffer.from(value).toString('utf8').slice(0, 200) };
+    }
+    if (isNestPacket(decoded)) {
+      return decoded;
+    }
+    return {
+      pattern: options?.channel,
+      data: decoded,
+      id: options?.replyTo ? `${PLAIN}${randomUUID()}` : undefined,
+    };
+  }
+}
+
+interface OutgoingResponse {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+/** Replies to Nest clients with Nest's packet; to plain requests with the bare answer or error. */
+export class PlainOrNestSerializer {
+  serialize(packet: OutgoingResponse): { data: Uint8Array; headers?: undefined } {
+    if (typeof packet.id === 'string' && packet.id.startsWith(PLAIN)) {
+      return {
+        data: codec.encode(
+          packet.err !== undefined && packet.err !== null ? packet.err : (packet.response ?? null),
+        ),
+      };
+    }
+    return { data: codec.encode(packet) };
+  }
+}
+
+/** The NATS microservice: never blocks startup, reconnects forever, serves plain and Nest siblings. */
+export function natsMicroserviceOptions(servers: string[], name: string): NatsOptions {
+  return {
+    transport: Transport.NATS,
+    options: {
+      servers,
+      name: `${name}-rpc`,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      deserializer: new PlainOrNestDeserializer(),
+      serializer: new PlainOrNestSerializer(),
+    },
+  };
+}
+
+/** Request-reply patterns share one queue group, so one instance answers each request. */
+export const RPC_QUEUE = 'catalog-rates';

@@ -1,0 +1,26 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AllConfig } from '../config';
+import { natsMicroserviceOptions } from './nats-transport';
+
+/**
+ * Connects the NATS microservice (subscriptions and request-reply) without waiting for it: with
+ * NATS down, an awaited start would hang (waitOnFirstConnect) or kill the process. HTTP and
+ * WebSocket serve meanwhile; the transport connects whenever NATS comes up.
+ */
+export function startMessaging(app: INestApplication): void {
+  const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
+  const servers = config.get('nats.servers', { infer: true });
+  if (servers.length === 0) {
+    return;
+  }
+  app.connectMicroservice(
+    natsMicroserviceOptions(servers, config.get('app.instanceId', { infer: true })),
+    {
+      inheritAppConfig: true,
+    },
+  );
+  app.startAllMicroservices().catch((error: unknown) => {
+    new Logger('Messaging').error(`NATS microservice failed to start: ${String(error)}`);
+  });
+}
