@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RatesModule } from './rates/rates.module';
 import { ProductsModule } from './products/products.module';
@@ -35,6 +36,7 @@ export class AppModule {
         ProductsModule,
         RatesModule,
         GatewayModule,
+        HealthModule,
       ],
     };
   }

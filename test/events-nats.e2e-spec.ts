@@ -4,6 +4,7 @@ import { DomainEvents } from '../src/events/domain-events.service';
 import { OutboxRelay } from '../src/events/outbox-relay';
 import { startFakeUpstream, FakeUpstream } from './fake-upstream/fake-upstream';
 import { TestNatsServer } from './helpers/nats-server';
+import { TestWsClient } from './helpers/ws-client';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
 
@@ -54,8 +55,9 @@ describe('Domain events on NATS', () => {
     await nats.stop();
   });
 
-  it('delivers one plain envelope per committed change, in commit order, on the right subject', async () => {
+  it('delivers one plain envelope per committed change, in commit order, on the right subject, to NATS and WebSocket alike', async () => {
     const sub = await listen(nats.url);
+    const ws = await TestWsClient.connect(t.baseUrl);
     try {
       const product = (await t.http.post('/products').send({ name: 'A', price: 1 })).body;
       await t.http.patch(`/products/${product.id}`).send({ price: 2 }).expect(200);
@@ -99,7 +101,11 @@ describe('Domain events on NATS', () => {
       const synced = sub.received.find((r) => r.envelope.event === 'rates.synced')?.envelope;
       expect(synced?.payload).toMatchObject({ job_id: job.job_id, source: 'fiat' });
       expect(new Set(sub.received.map((r) => r.envelope.id)).size).toBe(sub.received.length);
+      // the WebSocket client got the very same envelopes, in the same order
+      await ws.next((f) => f.event === 'job.finished');
+      expect(ws.frames.slice(1)).toEqual(sub.received.map((r) => r.envelope));
     } finally {
+      ws.close();
       await sub.close();
     }
   });
@@ -149,18 +155,26 @@ describe('Domain events on NATS', () => {
 });
 
 describe('Starting with NATS unreachable', () => {
-  it('serves REST, reports NATS down, and connects once the server is up', async () => {
+  it('serves REST and WebSocket, reports NATS down in /health/ready, then up once the server is up', async () => {
     const nats = await TestNatsServer.start();
     await nats.stop();
     const t = await startTestApp({ NATS_URL: nats.url });
     try {
+      const ws = await TestWsClient.connect(t.baseUrl);
       expect((await t.http.post('/products').send({ name: 'offline', price: 1 })).status).toBe(201);
-      expect(t.app.get(AppNats).state).not.toBe('connected');
+      await ws.next((f) => f.event === 'product.created');
+      ws.close();
+      const down = await t.http.get('/health/ready');
+      expect(down.status).toBe(200);
+      expect(down.body.info).toMatchObject({
+        database: { status: 'up' },
+        nats: { status: 'up', state: 'connecting' },
+      });
       await nats.start();
       await pollUntil(
-        async () => t.app.get(AppNats).state,
+        async () => (await t.http.get('/health/ready')).body.info.nats.state as string,
         (s) => s === 'connected',
-        { what: 'late NATS connect' },
+        { what: 'NATS reported up' },
       );
       await pollUntil(
         () => t.app.get(OutboxRelay).backlog(),

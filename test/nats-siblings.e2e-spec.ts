@@ -1,7 +1,9 @@
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { firstValueFrom } from 'rxjs';
+import request from 'supertest';
 import { TestNatsServer } from './helpers/nats-server';
+import { freePort, SpawnedApp, spawnApp, waitForHttp } from './helpers/spawn-app';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
 import { TestWsClient } from './helpers/ws-client';
@@ -90,15 +92,19 @@ describe('Sibling services over NATS', () => {
 describe('Two instances on one database and one NATS', () => {
   let nats: TestNatsServer;
   let a: TestApp;
-  let b: TestApp;
+  let b: SpawnedApp;
+  let bHttp: ReturnType<typeof request>;
 
   beforeAll(async () => {
     nats = await TestNatsServer.start();
     a = await startTestApp({ NATS_URL: nats.url });
-    b = await startTestApp({ NATS_URL: nats.url }, a.database);
+    // B is a second process of the built app, as a second instance behind a load balancer would be
+    b = spawnApp({ DATABASE_URL: a.database.url, NATS_URL: nats.url }, await freePort());
+    await waitForHttp(`${b.baseUrl}/health`, 20_000, b);
+    bHttp = request(b.baseUrl);
   });
   afterAll(async () => {
-    await b.app.close();
+    await b.stop();
     await a.close();
     await nats.stop();
   });
@@ -116,7 +122,7 @@ describe('Two instances on one database and one NATS', () => {
       // the fan-out subscription connects in the background: retry a marker change until A sees one
       const marker = await pollUntil(
         async () => {
-          await b.http.post('/items').send({ code: `M${Date.now() % 1e8}`, base: 'USD', rate: 1 });
+          await bHttp.post('/items').send({ code: `M${Date.now() % 1e8}`, base: 'USD', rate: 1 });
           return onA.frames.some((f) => f.event === 'item.created');
         },
         (seen) => seen,
@@ -126,7 +132,7 @@ describe('Two instances on one database and one NATS', () => {
 
       const from = onA.frames.length;
       const fromB = onB.frames.length;
-      const product = (await b.http.post('/products').send({ name: 'from B', price: 1 })).body;
+      const product = (await bHttp.post('/products').send({ name: 'from B', price: 1 })).body;
       await onA.next((f) => f.event === 'product.created' && f.payload?.id === product.id, from);
       await onB.next((f) => f.event === 'product.created' && f.payload?.id === product.id, fromB);
       // give a duplicate the time to arrive, then count
