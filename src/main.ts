@@ -5,14 +5,18 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AllConfig } from './config';
-import { ConfigValidationError } from './config/env.validation';
+import { ConfigValidationError, validateEnv } from './config/env.validation';
+import { nestLogLevels } from './config/log-levels';
 import { configureApp } from './configure-app';
 import { startMessaging } from './events/start-messaging';
 
 async function bootstrap(): Promise<void> {
   // body parsing is registered in configureApp, with the configured limit
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
+  const appModule = await AppModule.register();
+  // .env is loaded now: the logger can follow LOG_LEVEL from the first line on
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
     bodyParser: false,
+    logger: nestLogLevels(validateEnv(process.env).LOG_LEVEL),
   });
   configureApp(app);
   startMessaging(app);
