@@ -22,6 +22,8 @@ const KEEP_SENT_MS = 60_000;
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private wake?: () => void;
+  /** Set by a commit; a pass that starts later covers it, so the relay does not sleep past it. */
+  private kicked = false;
   private stopping = false;
   private loop?: Promise<void>;
   private lastCleanup = 0;
@@ -36,7 +38,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.events.onCommitted(() => this.wake?.());
+    this.events.onCommitted(() => {
+      this.kicked = true;
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
@@ -66,6 +71,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async run(): Promise<void> {
     let backoff = 0;
     while (!this.stopping) {
+      this.kicked = false;
       if (this.nats.connected) {
         try {
           await this.relayPending();
@@ -79,7 +85,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           );
         }
       }
-      await this.sleep(backoff || IDLE_POLL_MS);
+      await this.sleep(backoff || IDLE_POLL_MS, backoff === 0);
     }
     // last chance at shutdown: what NATS takes now is not left for the next start
     if (this.nats.connected) {
@@ -145,14 +151,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     );
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
+    if (wakeOnCommit && this.kicked && this.nats.connected) {
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      // while backing off, commits must not cut the wait short
+      this.wake = wakeOnCommit ? done : undefined;
     });
   }
 }
