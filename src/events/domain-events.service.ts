@@ -54,6 +54,41 @@ export class DomainEvents {
     return envelope;
   }
 
+  /** Several events of one transaction in one multi-row INSERT. */
+  async recordMany(
+    tx: EntityManager,
+    events: { [E in DomainEventName]: { event: E; payload: DomainEventMap[E] } }[DomainEventName][],
+  ): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    const ts = new Date();
+    const envelopes = events.map(({ event, payload }) => ({
+      id: randomUUID(),
+      event,
+      payload,
+      ts: ts.toISOString(),
+      origin: this.origin,
+    })) as EventEnvelope[];
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxEvent)
+      .values(
+        envelopes.map((e) => ({
+          subject: subjectFor(e.event, e.payload),
+          envelope: JSON.stringify(e),
+          createdAt: ts,
+          sentAt: null,
+        })),
+      )
+      .updateEntity(false)
+      .execute();
+    this.transactions.afterCommit(tx, () =>
+      envelopes.forEach((e) => this.emitter.emit('committed', e)),
+    );
+  }
+
   /** Called with every envelope this instance committed, in commit order. */
   onCommitted(listener: (envelope: EventEnvelope) => void): () => void {
     this.emitter.on('committed', listener);

@@ -190,6 +190,12 @@ export class ProductImportService {
     }
   }
 
+  /**
+   * A batch in four statements whatever its size: read the current rows, one multi-row
+   * INSERT … ON CONFLICT (external_id) DO UPDATE for what is new or changed, read back the ids of
+   * the new rows, one multi-row outbox INSERT. Row-by-row writes cost ~200 statements per
+   * 100 products, and the CPU they take is what other requests wait for during a refresh.
+   */
   private async upsertIn(tx: EntityManager, records: ExternalProduct[]): Promise<FetchOutcome[]> {
     const existing = new Map(
       (
@@ -199,37 +205,55 @@ export class ProductImportService {
         )
       ).map((p) => [p.externalId, p]),
     );
-    const outcomes: FetchOutcome[] = [];
-    for (const record of records) {
+    const now = new Date();
+    const changed = records.filter((r) => {
+      const current = existing.get(r.externalId);
+      return !current || !sameContent(current, r);
+    });
+    await this.products.upsertByExternalId(
+      tx,
+      changed.map((r) => ({ ...r, createdAt: now, updatedAt: now })),
+    );
+    const createdIds = changed.filter((r) => !existing.has(r.externalId)).map((r) => r.externalId);
+    const created = new Map(
+      (await this.products.findByExternalIds(tx, createdIds)).map((p) => [p.externalId, p]),
+    );
+    const outcomes = records.map((record): FetchOutcome => {
       const current = existing.get(record.externalId);
-      const now = new Date();
       if (!current) {
-        const product = await this.products.insert(tx, {
-          ...record,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await this.events.record(tx, 'product.created', { ...ProductDto.from(product) });
-        outcomes.push({ externalId: record.externalId, status: 'created', product, error: null });
-      } else if (sameContent(current, record)) {
-        outcomes.push({
+        return {
+          externalId: record.externalId,
+          status: 'created',
+          product: created.get(record.externalId) ?? null,
+          error: null,
+        };
+      }
+      if (sameContent(current, record)) {
+        return {
           externalId: record.externalId,
           status: 'unchanged',
           product: current,
           error: null,
-        });
-      } else {
-        Object.assign(current, {
-          name: record.name,
-          description: record.description,
-          price: record.price,
-          updatedAt: now,
-        });
-        const product = await this.products.update(tx, current);
-        await this.events.record(tx, 'product.updated', { ...ProductDto.from(product) });
-        outcomes.push({ externalId: record.externalId, status: 'updated', product, error: null });
+        };
       }
-    }
+      Object.assign(current, {
+        name: record.name,
+        description: record.description,
+        price: record.price,
+        updatedAt: now,
+      });
+      return { externalId: record.externalId, status: 'updated', product: current, error: null };
+    });
+    await this.events.recordMany(
+      tx,
+      outcomes
+        .filter((o) => o.status === 'created' || o.status === 'updated')
+        .map((o) => ({
+          event:
+            o.status === 'created' ? ('product.created' as const) : ('product.updated' as const),
+          payload: { ...ProductDto.from(o.product as Product) },
+        })),
+    );
     return outcomes;
   }
 

@@ -28,6 +28,8 @@ export abstract class ProductsRepository {
   /** Keyset page over products that have an external_id, in id order, after `afterId`. */
   abstract pageWithExternalId(afterId: number, limit: number): Promise<Product[]>;
   abstract insert(tx: EntityManager, product: NewProduct): Promise<Product>;
+  /** Inserts the new, updates name/description/price/updated_at of the existing (one statement). */
+  abstract upsertByExternalId(tx: EntityManager, products: NewProduct[]): Promise<void>;
   abstract update(tx: EntityManager, product: Product): Promise<Product>;
   abstract delete(tx: EntityManager, id: number): Promise<void>;
 }

@@ -35,6 +35,9 @@ class InMemoryProducts extends ProductsRepository {
       this.rows.filter((p) => p.id > afterId && p.externalId !== null).slice(0, limit),
     );
   }
+  upsertByExternalId() {
+    return Promise.resolve();
+  }
   insert(_tx: EntityManager, product: NewProduct) {
     if (this.failNextInsertWith) {
       return Promise.reject(this.failNextInsertWith);

@@ -130,6 +130,20 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
     return Object.assign(new Product(), product, { id });
   }
 
+  async upsertByExternalId(tx: EntityManager, products: NewProduct[]): Promise<void> {
+    if (products.length === 0) {
+      return;
+    }
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Product)
+      .values(products)
+      .orUpdate(['name', 'description', 'price', 'updated_at'], ['external_id'])
+      .updateEntity(false)
+      .execute();
+  }
+
   /** A plain UPDATE of the mutable columns (save() would SELECT first). */
   async update(tx: EntityManager, product: Product): Promise<Product> {
     const { name, description, price, externalId, updatedAt } = product;
