@@ -39,7 +39,7 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.prepared?.close();
+    await this.prepared?.finalize();
   }
 
   private hydrate(row: RawProduct): Product {
