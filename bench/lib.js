@@ -263,6 +263,71 @@ function table(columns, rows) {
 const left = (title) => ({ title, right: false });
 const right = (title) => ({ title, right: true });
 
+/** Share (0..1) of all cores busy over the next `ms`, from /proc/stat; NaN where there is none. */
+async function machineBusy(ms = 1000) {
+  const sample = () => {
+    try {
+      const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+      const values = ticks.map(Number);
+      // idle + iowait
+      return { idle: values[3] + values[4], total: values.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const before = sample();
+  await sleep(ms);
+  const after = sample();
+  if (!before || !after || after.total === before.total) return NaN;
+  return 1 - (after.idle - before.idle) / (after.total - before.total);
+}
+
+// CPU accounting from /proc, in ms; Linux's USER_HZ is 100, so a tick is 10 ms.
+const TICK_MS = 10;
+
+function machineCpuMs() {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const values = ticks.map(Number);
+  // everything but idle and iowait
+  return (values.reduce((a, b) => a + b, 0) - values[3] - values[4]) * TICK_MS;
+}
+
+/** CPU (user + system, all threads) a live process has used; 0 once it is gone. */
+function processCpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used on the whole machine by anything but this script and the given children, from now
+ * until end(): a benchmark on a shared machine should say when someone else was busy. The
+ * children must still run at end(); CPU of ours that /proc can no longer show (a load
+ * generator that has exited reports its own) is passed to end() as `oursMs`.
+ */
+function foreignCpu(...children) {
+  const selfMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const start = { at: Date.now(), machine: machineCpuMs(), self: selfMs() };
+  const bases = children.map((child) => processCpuMs(child.pid));
+  return {
+    /** { ms, share }: the others' CPU, and that as a share of one core over the span. */
+    end(oursMs = 0) {
+      const ours =
+        children.reduce((sum, child, i) => sum + processCpuMs(child.pid) - bases[i], 0) +
+        (selfMs() - start.self) +
+        oursMs;
+      const ms = Math.max(0, machineCpuMs() - start.machine - ours);
+      return { ms, share: ms / Math.max(1, Date.now() - start.at) };
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function preflight() {
@@ -312,6 +377,8 @@ module.exports = {
   table,
   left,
   right,
+  machineBusy,
+  foreignCpu,
   preflight,
   runMain,
 };

@@ -2,12 +2,15 @@
 // The load generator, run by run.js as its own process (pinned to the other core): a warm-up,
 // then the measured autocannon run; prints one JSON line with the results on stdout.
 // Usage: node bench/load.js '{"url":"http://127.0.0.1:3000","workload":"get-product",...}'
-// Optional: overallRate (req/s in total, for a fixed modest load instead of flat out); SIGTERM
-// ends the run early (external.js stops it when a job ends) and still prints the results.
+// Optional: overallRate (req/s in total, for a fixed modest load instead of flat out), and
+// paced: true to send that rate evenly spaced (see runPaced). SIGTERM ends the run early
+// (external.js stops it when a job ends) and still prints the results.
 const crypto = require('node:crypto');
+const http = require('node:http');
+const { performance } = require('node:perf_hooks');
 const autocannon = require('autocannon');
 
-const { url, workload, connections, duration, warmup, maxId, overallRate } = JSON.parse(
+const { url, workload, connections, duration, warmup, maxId, overallRate, paced } = JSON.parse(
   process.argv[2],
 );
 
@@ -62,7 +65,7 @@ const REQUESTS = {
 };
 
 /** Starts one autocannon run; the returned instance is also a promise of its result. */
-function run(seconds, latencies) {
+function runAutocannon(seconds, latencies) {
   const instance = autocannon({
     url,
     connections,
@@ -80,6 +83,77 @@ function run(seconds, latencies) {
   return instance;
 }
 
+/**
+ * The same requests at overallRate, evenly spaced and open loop: autocannon's rate limit sends
+ * each connection's share back to back at the start of every second, so at a modest rate the
+ * server idles most of each second and p99 becomes the cost of waking up for a burst. Here a
+ * request is due every 1/rate s whatever the answers do; at most `connections` are in flight
+ * (the rest wait in the agent), and latency counts from when it was due, so a stalled server
+ * shows as the queueing it causes. Resolves to the fields main() reads from autocannon.
+ */
+function runPaced(seconds, latencies) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const { hostname, port } = new URL(url);
+  const interval = 1000 / overallRate;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const result = { requests: { total: 0 }, errors: 0, timeouts: 0, non2xx: 0, statusCodeStats: {} };
+  let finished = false;
+  let timer;
+  let settle;
+  const done = new Promise((resolve) => (settle = resolve));
+
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    result.duration = (performance.now() - start) / 1000;
+    agent.destroy();
+    settle(result);
+  };
+  const send = (due) => {
+    const spec = REQUESTS[workload][0];
+    const request = spec.setupRequest ? spec.setupRequest({ ...spec }) : spec;
+    result.requests.total++;
+    const req = http.request(
+      {
+        agent,
+        hostname,
+        port,
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const code = String(res.statusCode);
+          result.statusCodeStats[code] = { count: (result.statusCodeStats[code]?.count ?? 0) + 1 };
+          if (res.statusCode < 200 || res.statusCode >= 300) result.non2xx++;
+          if (latencies && !stopped) latencies.push(performance.now() - due);
+        });
+      },
+    );
+    req.on('error', () => {
+      if (!finished) result.errors++;
+    });
+    req.end(request.body);
+  };
+  const tick = () => {
+    const now = performance.now();
+    if (now >= end || stopped) return finish();
+    // every request now due goes out, however many answers are still missing
+    while (start + result.requests.total * interval <= now) {
+      send(start + result.requests.total * interval);
+    }
+    timer = setTimeout(tick, start + result.requests.total * interval - performance.now());
+  };
+  tick();
+  const instance = Object.assign(done, { stop: () => setImmediate(finish) });
+  current = instance;
+  return instance;
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -87,6 +161,8 @@ function percentile(sorted, p) {
 
 async function main() {
   if (!REQUESTS[workload]) throw new Error(`unknown workload ${workload}`);
+  if (paced && !overallRate) throw new Error('paced needs an overallRate');
+  const run = paced ? runPaced : runAutocannon;
   if (warmup > 0) await run(warmup);
   const latencies = [];
   // stopped during the warm-up: an empty result rather than a run nobody waits for
@@ -106,6 +182,8 @@ async function main() {
       timeouts: result.timeouts,
       non2xx: result.non2xx,
       statusCodes: result.statusCodeStats,
+      // this process's own CPU, for callers that account for everything else on the machine
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     })}\n`,
   );
 }
