@@ -10,7 +10,13 @@ export class CreateOutbox1763870400000 implements MigrationInterface {
       new Table({
         name: 'outbox',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'subject', type: 'varchar', length: '64' },
           { name: 'envelope', type: 'text' },
           { name: 'created_at', type: timestamp },
@@ -18,7 +24,10 @@ export class CreateOutbox1763870400000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('outbox', new TableIndex({ name: 'IDX_outbox_sent_at_id', columnNames: ['sent_at', 'id'] }));
+    await queryRunner.createIndex(
+      'outbox',
+      new TableIndex({ name: 'IDX_outbox_sent_at_id', columnNames: ['sent_at', 'id'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
