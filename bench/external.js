@@ -4,7 +4,7 @@
 //      of upstream latency;
 //   2. POST /products/refresh_all over seeded products: job time vs the same ideal, and what the
 //      refresh does to GET /products/{id} latency (p99 during vs idle).
-// The app is pinned to core 0; the fake upstream, autocannon (bench/load.js) and this script to
+// The app is pinned to core 0; the fake upstream, the GET load (bench/load.js) and this script to
 // core 1, so the app has a core to itself and its cost is what is measured.
 // Prints markdown tables and writes them to bench/results-external.md.
 // Usage: npm run build && node bench/external.js
@@ -54,7 +54,7 @@ const FETCH_LATENCY_MS = positiveInt('BENCH_FETCH_LATENCY_MS', 50);
 const REFRESH_PRODUCTS = positiveInt('BENCH_REFRESH_PRODUCTS', 10_000);
 const REFRESH_LATENCY_MS = positiveInt('BENCH_REFRESH_LATENCY_MS', 20);
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 16);
-// modest on purpose: autocannon shares core 1 with the fake upstream, and neither may starve
+// modest on purpose: the GET load shares core 1 with the fake upstream, and neither may starve
 const GET_RATE = positiveInt('BENCH_GET_RATE', 200);
 const GET_CONNECTIONS = positiveInt('BENCH_GET_CONNECTIONS', 4);
 const IDLE_SECONDS = positiveInt('BENCH_IDLE_SECONDS', 5);
@@ -173,14 +173,14 @@ function staleRow(i) {
   return [`stale product ${i}`, 'stale description', 0, String(i), at, at];
 }
 
-const getLoad = (app, duration) => ({
+const getLoad = (app, duration, warmup) => ({
   url: app.url,
   workload: 'get-product',
   connections: GET_CONNECTIONS,
   overallRate: GET_RATE,
   paced: GET_PACED,
   duration,
-  warmup: GET_WARMUP_SECONDS,
+  warmup,
   maxId: REFRESH_PRODUCTS,
 });
 
@@ -196,7 +196,8 @@ async function benchRefresh(tmpDir) {
 
     log(`GET /products/{id} idle: ${GET_RATE} req/s, ${GET_WARMUP_SECONDS}+${IDLE_SECONDS} s`);
     const idleOthers = foreignCpu(app.child, upstream.child);
-    const idle = await startLoad(getLoad(app, IDLE_SECONDS)).result;
+    // the warm-up also warms the app's GET path, which the run during the refresh relies on
+    const idle = await startLoad(getLoad(app, IDLE_SECONDS, GET_WARMUP_SECONDS)).result;
     idle.others = idleOthers.end(idle.cpuMs);
 
     log(`refresh_all of ${REFRESH_PRODUCTS} at ${REFRESH_LATENCY_MS} ms, with the same GET load`);
@@ -205,10 +206,11 @@ async function benchRefresh(tmpDir) {
     const posted = performance.now();
     const started = await expectJson(app, 'POST', '/products/refresh_all', 202);
     // The GET load runs from the refresh's start until the poll sees it end, not for a fixed
-    // window: a window could overrun a fast refresh and mix idle samples in. Its first second is
-    // warm-up (still inside the refresh); at most one poll interval of samples after the end is
-    // included, which against a ~12 s refresh hardly moves p99.
-    const load = startLoad(getLoad(app, Math.ceil(REFRESH_DEADLINE_MS / 1000)));
+    // window: a window could overrun a fast refresh and mix idle samples in, or miss its start.
+    // No warm-up (the idle run did that), so the refresh's first, coldest seconds count too; at
+    // most one poll interval of samples after the end is included, negligible against ~12 s.
+    const load = startLoad(getLoad(app, Math.ceil(REFRESH_DEADLINE_MS / 1000), 0));
+    const loadStarted = Date.now();
     let job = started;
     // [wall clock, processed] per poll: the warm rate comes from these (same clock as the job's)
     const polls = [];
@@ -222,6 +224,8 @@ async function benchRefresh(tmpDir) {
       polls.push([Date.now(), job.processed]);
     }
     const observedMs = performance.now() - posted;
+    // only a tiny refresh gets here first: load.js needs a moment to boot and catch SIGTERM
+    await sleep(loadStarted + 1000 - Date.now());
     load.kill('SIGTERM');
     const during = await load.result;
     during.others = others.end(during.cpuMs);
@@ -373,7 +377,7 @@ function reportRefresh({ job, observedMs, polls, idle, during, logBytes }) {
       (GET_PACED
         ? 'evenly spaced, open loop (latency from when each was due)'
         : "autocannon's overallRate (per-second bursts)") +
-      `, ${GET_WARMUP_SECONDS} s warm-up each; idle = ${IDLE_SECONDS} s before the refresh, ` +
+      `; idle = ${IDLE_SECONDS} s before the refresh (after ${GET_WARMUP_SECONDS} s warm-up), ` +
       'during = from the refresh start until the poll saw it end',
     '',
     ...table(
@@ -418,12 +422,12 @@ function revision() {
   return `${head.stdout.trim()}${dirty ? '+dirty (src)' : ''}`;
 }
 
-function report(fetchResult, refresh, { cores, busy }) {
+function report(fetchResult, refresh, { cores, busy, source }) {
   const lines = [
     '# External API benchmark results',
     '',
     `- date: ${new Date().toISOString()}`,
-    `- CPU: ${cpuModel()} (${cores} cores); Node ${process.version}; source ${revision()}`,
+    `- CPU: ${cpuModel()} (${cores} cores); Node ${process.version}; source ${source}`,
     `- app pinned to core ${SERVER_CORE}; fake upstream (its own process), the GET load and this ` +
       `script share core ${LOAD_CORE}, so the GET load is kept modest (${GET_RATE} req/s) ` +
       'lest it and the upstream starve each other',
@@ -453,6 +457,8 @@ async function main() {
   preflight();
   // counted before this script pins itself to one core
   const cores = os.availableParallelism();
+  // read now: the tree may move on while this runs
+  const source = revision();
   if (!fs.existsSync(UPSTREAM_ENTRY)) {
     throw new Error(`${UPSTREAM_ENTRY} is missing: run \`npm run build\` first`);
   }
@@ -474,7 +480,7 @@ async function main() {
   await checkIdle();
   const refresh = await benchRefresh(tmpDir);
 
-  const markdown = report(fetchResult, refresh, { cores, busy });
+  const markdown = report(fetchResult, refresh, { cores, busy, source });
   fs.writeFileSync(RESULTS_FILE, markdown);
   process.stdout.write(`\n${markdown}`);
   log(`written to ${path.relative(ROOT, RESULTS_FILE)}`);

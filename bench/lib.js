@@ -145,15 +145,23 @@ async function stopServer(server) {
 
 /** The built app on `dbFile`, quiet (warn), no NATS, no scheduled tasks; `env` adds to that. */
 const appServer = (dbFile, env = {}) =>
-  startServer('app', [APP_ENTRY], {
-    DATABASE_URL: `sqlite:${dbFile}`,
-    NATS_URL: '',
-    LOG_LEVEL: 'warn',
-    TASK_INTERVAL_SECONDS: '0',
-    // writes must be open even if the caller's shell sets keys
-    API_KEYS: '',
-    ...env,
-  });
+  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app under load
+  startServer(
+    'app',
+    [
+      ...(process.env.BENCH_APP_NODE_ARGS ? process.env.BENCH_APP_NODE_ARGS.split(' ') : []),
+      APP_ENTRY,
+    ],
+    {
+      DATABASE_URL: `sqlite:${dbFile}`,
+      NATS_URL: '',
+      LOG_LEVEL: 'warn',
+      TASK_INTERVAL_SECONDS: '0',
+      // writes must be open even if the caller's shell sets keys
+      API_KEYS: '',
+      ...env,
+    },
+  );
 
 /** Starts bench/load.js (autocannon) on the load core; `child.result` is its parsed JSON line. */
 function startLoad(config) {

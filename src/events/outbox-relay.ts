@@ -8,6 +8,7 @@ import { NatsConnection } from './nats-connection';
 
 const BATCH = 200;
 const IDLE_POLL_MS = 1000;
+const BATCH_WINDOW_MS = 25;
 const MAX_BACKOFF_MS = 5000;
 /** Sent rows are kept this long (for inspection), then deleted. */
 const KEEP_SENT_MS = 60_000;
@@ -151,18 +152,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     );
   }
 
+  /**
+   * Waits `ms`, or — when `wakeOnCommit` — only a short batching window after a commit: events
+   * go out within ~BATCH_WINDOW_MS, yet a burst of commits shares one pass (one SELECT, one
+   * publish, one UPDATE) instead of taking a write transaction from the API per commit.
+   */
   private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
-    if (wakeOnCommit && this.kicked && this.nats.connected) {
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      // while backing off, commits must not cut the wait short
-      this.wake = wakeOnCommit ? done : undefined;
+      let timer = setTimeout(
+        resolve,
+        wakeOnCommit && this.kicked && this.nats.connected ? BATCH_WINDOW_MS : ms,
+      );
+      let shortened = false;
+      const shorten = () => {
+        if (!shortened) {
+          shortened = true;
+          clearTimeout(timer);
+          timer = setTimeout(resolve, this.stopping ? 0 : BATCH_WINDOW_MS);
+        }
+      };
+      // while backing off, commits must not cut the wait short (shutdown still does)
+      this.wake = wakeOnCommit ? shorten : () => (this.stopping ? shorten() : undefined);
     });
   }
 }
