@@ -187,3 +187,23 @@ describe('Starting with NATS unreachable', () => {
     }
   });
 });
+
+describe('With NATS off (NATS_URL empty)', () => {
+  it('retires outbox rows instead of keeping them forever; WebSocket clients still get every event', async () => {
+    const t = await startTestApp({ NATS_URL: '' });
+    try {
+      const ws = await TestWsClient.connect(t.baseUrl);
+      await t.http.post('/products').send({ name: 'no nats', price: 1 }).expect(201);
+      await ws.next((f) => f.event === 'product.created');
+      ws.close();
+      await pollUntil(
+        () => t.app.get(OutboxRelay).backlog(),
+        (n) => n === 0,
+        { what: 'outbox retired' },
+      );
+      expect((await t.http.get('/health/ready')).body.info.nats.state).toBe('off');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -73,7 +73,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     let backoff = 0;
     while (!this.stopping) {
       this.kicked = false;
-      if (this.nats.connected) {
+      if (this.nats.state === 'off') {
+        await this.retireWhileOff().catch((error: unknown) =>
+          this.logger.warn(`could not retire outbox rows: ${String(error)}`),
+        );
+      } else if (this.nats.connected) {
         try {
           await this.relayPending();
           await this.cleanup();
@@ -138,6 +142,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (rows.length > 0) {
       await this.nats.publishConfirmed(rows.map((r) => ({ subject: r.subject, data: r.envelope })));
     }
+  }
+
+  /**
+   * With NATS off (NATS_URL empty) nothing will ever publish the outbox: rows are marked sent as
+   * they come (their events already reached WebSocket clients at commit) and deleted like any
+   * sent row, so the table does not grow without bound.
+   */
+  private async retireWhileOff(): Promise<void> {
+    await this.transactions.run((tx) =>
+      tx.getRepository(OutboxEvent).update({ sentAt: IsNull() }, { sentAt: new Date() }),
+    );
+    await this.cleanup();
   }
 
   private async cleanup(): Promise<void> {
