@@ -13,6 +13,7 @@ import {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const EXTERNAL_PROVIDERS = ['dummyjson', 'jsonplaceholder'] as const;
+const EXTERNAL_HTTP_THREADS = ['worker', 'main'] as const;
 const API_TYPES = ['fiat', 'crypto', 'mock'] as const;
 
 /** An empty value in `.env` means "use the default", never "zero". */
@@ -84,6 +85,12 @@ export class EnvironmentVariables {
   @Min(100, { message: 'EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100' })
   @IsInt({ message: 'EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100' })
   EXTERNAL_BREAKER_COOLDOWN_MS = 10000;
+
+  @Transform(emptyToUndefined)
+  @IsIn(EXTERNAL_HTTP_THREADS, {
+    message: `EXTERNAL_HTTP_THREAD must be one of ${EXTERNAL_HTTP_THREADS.join(', ')}`,
+  })
+  EXTERNAL_HTTP_THREAD: (typeof EXTERNAL_HTTP_THREADS)[number] = 'worker';
 
   @Transform(emptyToUndefined)
   @IsIn(API_TYPES, { message: `API_TYPE must be one of ${API_TYPES.join(', ')}` })

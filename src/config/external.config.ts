@@ -11,5 +11,6 @@ export const externalConfig = registerAs('external', () => {
     retries: env.EXTERNAL_RETRIES,
     breakerThreshold: env.EXTERNAL_BREAKER_THRESHOLD,
     breakerCooldownMs: env.EXTERNAL_BREAKER_COOLDOWN_MS,
+    httpThread: env.EXTERNAL_HTTP_THREAD,
   };
 });

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { AllConfig } from '../config';
+import { SqlDialect } from './sql-dialect';
 import { TransactionRunner } from './transaction-runner';
 
 @Global()
@@ -20,8 +21,15 @@ import { TransactionRunner } from './transaction-runner';
       }),
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [
+    TransactionRunner,
+    {
+      provide: SqlDialect,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new SqlDialect(ds),
+    },
+  ],
+  exports: [TransactionRunner, SqlDialect],
 })
 export class DatabaseModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatabaseModule.name);

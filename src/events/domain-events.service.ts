@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { appConfig } from '../config/app.config';
+import { SqlDialect } from '../database/sql-dialect';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEventMap, DomainEventName, EventEnvelope, subjectFor } from './domain-events';
 import { OutboxEvent } from './entities/outbox-event.entity';
@@ -19,6 +20,7 @@ export class DomainEvents {
 
   constructor(
     private readonly transactions: TransactionRunner,
+    private readonly sql: SqlDialect,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
@@ -54,7 +56,7 @@ export class DomainEvents {
     return envelope;
   }
 
-  /** Several events of one transaction in one multi-row INSERT. */
+  /** Several events of one transaction in one multi-row INSERT (plain SQL: refresh_all's hot path). */
   async recordMany(
     tx: EntityManager,
     events: { [E in DomainEventName]: { event: E; payload: DomainEventMap[E] } }[DomainEventName][],
@@ -70,20 +72,15 @@ export class DomainEvents {
       ts: ts.toISOString(),
       origin: this.origin,
     })) as EventEnvelope[];
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxEvent)
-      .values(
-        envelopes.map((e) => ({
-          subject: subjectFor(e.event, e.payload),
-          envelope: JSON.stringify(e),
-          createdAt: ts,
-          sentAt: null,
-        })),
-      )
-      .updateEntity(false)
-      .execute();
+    const createdAt = this.sql.timestamp(ts);
+    const params: unknown[] = [];
+    for (const e of envelopes) {
+      params.push(subjectFor(e.event, e.payload), JSON.stringify(e), createdAt);
+    }
+    await tx.query(
+      `INSERT INTO outbox (subject, envelope, created_at) VALUES ${this.sql.valueRows(envelopes.length, 3)}`,
+      params,
+    );
     this.transactions.afterCommit(tx, () =>
       envelopes.forEach((e) => this.emitter.emit('committed', e)),
     );

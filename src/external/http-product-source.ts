@@ -1,6 +1,6 @@
 import { UpstreamError } from './upstream-error';
 import { ExternalProduct, EXTERNAL_ID_PATTERN, ProductSource } from './product-source';
-import { ResilientHttpClient } from './resilient-http-client';
+import { UpstreamHttp } from './upstream-http';
 
 type Mapper = (externalId: string, body: Record<string, unknown>) => ExternalProduct | string;
 
@@ -40,7 +40,7 @@ export const PROVIDERS: Record<'dummyjson' | 'jsonplaceholder', ProviderShape> =
 
 export class HttpProductSource extends ProductSource {
   constructor(
-    private readonly http: ResilientHttpClient,
+    private readonly http: UpstreamHttp,
     private readonly baseUrl: string,
     private readonly shape: ProviderShape,
   ) {

@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { isAxiosError } from 'axios';
 import {
@@ -21,11 +21,20 @@ import {
 import { performance } from 'node:perf_hooks';
 import { externalConfig } from '../config/external.config';
 import { UpstreamError } from './upstream-error';
+import {
+  CircuitStateName,
+  UpstreamHttp,
+  UpstreamObserver,
+  UpstreamOutcome,
+  UpstreamResponse,
+} from './upstream-http';
 
-export interface UpstreamResponse {
-  status: number;
-  data: unknown;
-}
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
 
 const MAX_RETRY_AFTER_MS = 30_000;
 
@@ -46,8 +55,7 @@ function parseRetryAfter(value: unknown): number | undefined {
  * It never throws HttpException: callers get an UpstreamError and decide what it means.
  */
 @Injectable()
-export class ResilientHttpClient {
-  private readonly logger = new Logger('Upstream');
+export class ResilientHttpClient extends UpstreamHttp {
   private readonly limiter: BulkheadPolicy;
   private readonly retryPolicy: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
@@ -55,7 +63,9 @@ export class ResilientHttpClient {
   constructor(
     private readonly http: HttpService,
     @Inject(externalConfig.KEY) private readonly config: ConfigType<typeof externalConfig>,
+    private readonly observer: UpstreamObserver,
   ) {
+    super();
     this.limiter = bulkhead(config.concurrency, Number.MAX_SAFE_INTEGER);
     const exponential = new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 });
     this.retryPolicy = retry(
@@ -116,9 +126,7 @@ export class ResilientHttpClient {
           breaker: new ConsecutiveBreaker(this.config.breakerThreshold),
         },
       );
-      breaker.onStateChange((state) =>
-        this.logger.warn({ msg: 'circuit breaker state', host, state: CircuitState[state] }),
-      );
+      breaker.onStateChange((state) => this.observer.circuitChanged(host, STATE_NAMES[state]));
       this.breakers.set(host, breaker);
     }
     return breaker;
@@ -130,22 +138,16 @@ export class ResilientHttpClient {
     acceptStatuses: number[],
   ): Promise<UpstreamResponse> {
     const started = performance.now();
-    const log = (status: number | null, outcome: string) => {
-      const line = {
-        msg: 'upstream call',
+    const log = (status: number | null, outcome: UpstreamOutcome) =>
+      this.observer.attempted({
         method: 'GET',
         url,
+        host: new URL(url).host,
         status,
-        duration_ms: Math.round(performance.now() - started),
+        durationMs: Math.round(performance.now() - started),
         attempt,
         outcome,
-      };
-      if (outcome === 'ok') {
-        this.logger.log(line);
-      } else {
-        this.logger.warn(line);
-      }
-    };
+      });
     let response;
     try {
       response = await this.http.axiosRef.get<unknown>(url, {

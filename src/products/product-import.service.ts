@@ -21,6 +21,10 @@ export interface FetchOutcome {
   failure?: UpstreamFailure;
 }
 
+interface PageFetch {
+  fetched: Promise<(FetchOutcome | ExternalProduct)[]>;
+}
+
 export interface FetchSummary {
   requested: number;
   created: number;
@@ -34,7 +38,7 @@ export interface FetchSummary {
 /** Rows written per transaction: small enough that other writers never wait long for the SQLite queue. */
 const WRITE_BATCH = 100;
 /** Products read per page by refresh_all: memory stays flat however many there are. */
-const REFRESH_PAGE = 500;
+const REFRESH_PAGE = 200;
 /** Failures that mean the upstream is unreachable or unwell (502/504), not that the id is bad. */
 const UPSTREAM_DOWN: UpstreamFailure[] = [
   'timeout',
@@ -90,23 +94,41 @@ export class ProductImportService {
   }
 
   /**
-   * Pages through the products by id, and pipelines: while one page is written and reported, the
-   * next is already being fetched, so the upstream (the slow part) never waits for the database.
+   * Pages through the products by id. Two pages are being fetched while the one before them is
+   * written, so the upstream (the slow part) never waits for the database and the concurrency
+   * slots never drain at a page boundary; pages are small, so what the main thread holds at any
+   * moment (and each write's slice of its time) stays small.
    */
   private async refresh(progress: JobProgress): Promise<void> {
-    let page = await this.products.pageWithExternalId(0, REFRESH_PAGE);
-    let writing: Promise<void> = Promise.resolve();
-    while (page.length > 0 && !progress.signal.aborted) {
-      const afterId = page[page.length - 1].id;
-      const [fetched, next] = await Promise.all([
-        this.fetchAll(page.map((p) => p.externalId as string)),
-        this.products.pageWithExternalId(afterId, REFRESH_PAGE),
-        writing,
-      ]);
-      writing = this.write(fetched).then((results) => this.report(progress, results));
-      page = next;
+    let afterId = 0;
+    const fetchNextPage = async (): Promise<PageFetch | undefined> => {
+      if (progress.signal.aborted) {
+        return undefined;
+      }
+      const page = await this.products.externalIdsAfter(afterId, REFRESH_PAGE);
+      if (page.length === 0) {
+        return undefined;
+      }
+      afterId = page[page.length - 1].id;
+      const fetched = this.fetchAll(page.map((p) => p.externalId));
+      // awaited in turn below; until then a failure must not count as unhandled
+      fetched.catch(() => undefined);
+      return { fetched };
+    };
+    const stopped = new Promise<undefined>((resolve) =>
+      progress.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
+    const pages = [await fetchNextPage(), await fetchNextPage()];
+    for (let page = pages.shift(); page; page = pages.shift()) {
+      // on shutdown, stop at once: the job is marked, and what is still in flight is dropped
+      const fetched = await Promise.race([page.fetched, stopped]);
+      if (!fetched) {
+        return;
+      }
+      const [results, next] = await Promise.all([this.write(fetched), fetchNextPage()]);
+      pages.push(next);
+      await this.report(progress, results);
     }
-    await writing;
   }
 
   private report(progress: JobProgress, results: FetchOutcome[]): Promise<void> {

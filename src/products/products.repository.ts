@@ -26,7 +26,10 @@ export abstract class ProductsRepository {
   abstract findByExternalIds(tx: EntityManager, externalIds: string[]): Promise<Product[]>;
   abstract countWithExternalId(): Promise<number>;
   /** Keyset page over products that have an external_id, in id order, after `afterId`. */
-  abstract pageWithExternalId(afterId: number, limit: number): Promise<Product[]>;
+  abstract externalIdsAfter(
+    afterId: number,
+    limit: number,
+  ): Promise<{ id: number; externalId: string }[]>;
   abstract insert(tx: EntityManager, product: NewProduct): Promise<Product>;
   /** Inserts the new, updates name/description/price/updated_at of the existing (one statement). */
   abstract upsertByExternalId(tx: EntityManager, products: NewProduct[]): Promise<void>;

@@ -30,9 +30,12 @@ class InMemoryProducts extends ProductsRepository {
   countWithExternalId() {
     return Promise.resolve(this.rows.filter((p) => p.externalId !== null).length);
   }
-  pageWithExternalId(afterId: number, limit: number) {
+  externalIdsAfter(afterId: number, limit: number) {
     return Promise.resolve(
-      this.rows.filter((p) => p.id > afterId && p.externalId !== null).slice(0, limit),
+      this.rows
+        .filter((p) => p.id > afterId && p.externalId !== null)
+        .slice(0, limit)
+        .map((p) => ({ id: p.id, externalId: p.externalId as string })),
     );
   }
   upsertByExternalId() {

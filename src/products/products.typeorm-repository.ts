@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { Page } from '../common/pagination.dto';
+import { SqlDialect } from '../database/sql-dialect';
 import { SqlitePreparedQuery } from '../database/sqlite-prepared';
 import { Product } from './entities/product.entity';
 import { NewProduct, ProductListFilter, ProductsRepository } from './products.repository';
@@ -16,6 +17,8 @@ interface RawProduct {
   updated_at: string | Date;
 }
 
+const PRODUCT_COLUMNS = 'id, name, description, price, external_id, created_at, updated_at';
+
 /** LIKE treats % and _ as wildcards; a user's text must match literally. */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -27,12 +30,14 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
   private readonly sqlite: boolean;
   private readonly prepared?: SqlitePreparedQuery<RawProduct>;
 
-  constructor(@InjectRepository(Product) private readonly repo: Repository<Product>) {
+  constructor(
+    @InjectRepository(Product) private readonly repo: Repository<Product>,
+    private readonly sql: SqlDialect,
+  ) {
     super();
     this.sqlite = repo.manager.connection.options.type === 'sqlite';
     this.selectById =
-      'SELECT id, name, description, price, external_id, created_at, updated_at FROM products WHERE id = ' +
-      (this.sqlite ? '?' : '$1');
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ` + (this.sqlite ? '?' : '$1');
     if (this.sqlite) {
       this.prepared = new SqlitePreparedQuery(repo.manager.connection, this.selectById);
     }
@@ -98,22 +103,31 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
     return new Page(items, total);
   }
 
-  findByExternalIds(tx: EntityManager, externalIds: string[]): Promise<Product[]> {
-    return externalIds.length === 0
-      ? Promise.resolve([])
-      : tx.getRepository(Product).findBy({ externalId: In(externalIds) });
+  /** Plain SQL: the refresh calls this per batch, and find()'s query building costs milliseconds. */
+  async findByExternalIds(tx: EntityManager, externalIds: string[]): Promise<Product[]> {
+    if (externalIds.length === 0) {
+      return [];
+    }
+    const rows: RawProduct[] = await tx.query(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE external_id IN (${this.sql.list(externalIds.length)})`,
+      externalIds,
+    );
+    return rows.map((row) => this.hydrate(row));
   }
 
   countWithExternalId(): Promise<number> {
     return this.repo.countBy({ externalId: Not(IsNull()) });
   }
 
-  pageWithExternalId(afterId: number, limit: number): Promise<Product[]> {
-    return this.repo.find({
-      where: { id: MoreThan(afterId), externalId: Not(IsNull()) },
-      order: { id: 'ASC' },
-      take: limit,
-    });
+  async externalIdsAfter(
+    afterId: number,
+    limit: number,
+  ): Promise<{ id: number; externalId: string }[]> {
+    const rows: { id: number; external_id: string }[] = await this.repo.query(
+      `SELECT id, external_id FROM products WHERE id > ${this.sql.param(1)} AND external_id IS NOT NULL ORDER BY id LIMIT ${this.sql.param(2)}`,
+      [afterId, limit],
+    );
+    return rows.map((row) => ({ id: row.id, externalId: row.external_id }));
   }
 
   /** One INSERT statement: no reload SELECT; the id comes from lastID (SQLite) or RETURNING (pg). */
@@ -130,18 +144,29 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
     return Object.assign(new Product(), product, { id });
   }
 
+  /** One multi-row INSERT … ON CONFLICT (external_id) DO UPDATE, in SQL both engines speak. */
   async upsertByExternalId(tx: EntityManager, products: NewProduct[]): Promise<void> {
     if (products.length === 0) {
       return;
     }
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(Product)
-      .values(products)
-      .orUpdate(['name', 'description', 'price', 'updated_at'], ['external_id'])
-      .updateEntity(false)
-      .execute();
+    const params: unknown[] = [];
+    for (const p of products) {
+      params.push(
+        p.name,
+        p.description,
+        p.price,
+        p.externalId,
+        this.sql.timestamp(p.createdAt),
+        this.sql.timestamp(p.updatedAt),
+      );
+    }
+    await tx.query(
+      'INSERT INTO products (name, description, price, external_id, created_at, updated_at) ' +
+        `VALUES ${this.sql.valueRows(products.length, 6)} ` +
+        'ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, ' +
+        'description = excluded.description, price = excluded.price, updated_at = excluded.updated_at',
+      params,
+    );
   }
 
   /** A plain UPDATE of the mutable columns (save() would SELECT first). */

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ratesConfig } from '../config/rates.config';
 import { ExternalModule } from '../external/external.module';
-import { ResilientHttpClient } from '../external/resilient-http-client';
+import { UpstreamHttp } from '../external/upstream-http';
 import { JobsModule } from '../jobs/jobs.module';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
@@ -20,10 +20,7 @@ import { RatesSyncService } from './rates-sync.service';
 import { RatesScheduler } from './rates.scheduler';
 import { TasksRunController } from './tasks-run.controller';
 
-function rateProvider(
-  http: ResilientHttpClient,
-  config: ConfigType<typeof ratesConfig>,
-): RateProvider {
+function rateProvider(http: UpstreamHttp, config: ConfigType<typeof ratesConfig>): RateProvider {
   switch (config.apiType) {
     case 'fiat':
       return new FiatRateProvider(http, config.fiatUrl);
@@ -44,7 +41,7 @@ function rateProvider(
     { provide: ItemsRepository, useClass: ItemsTypeormRepository },
     {
       provide: RateProvider,
-      inject: [ResilientHttpClient, ratesConfig.KEY],
+      inject: [UpstreamHttp, ratesConfig.KEY],
       useFactory: rateProvider,
     },
   ],

@@ -1,4 +1,4 @@
-import { ResilientHttpClient } from '../../external/resilient-http-client';
+import { UpstreamHttp } from '../../external/upstream-http';
 import { BadRatesError, checkedQuote, RateProvider, RateQuote } from './rate-provider';
 
 /** Quote assets a Binance symbol may end with, longest first so FDUSD wins over USD. */
@@ -21,7 +21,7 @@ export class CryptoRateProvider extends RateProvider {
   readonly source = 'crypto' as const;
 
   constructor(
-    private readonly http: ResilientHttpClient,
+    private readonly http: UpstreamHttp,
     private readonly url: string,
     private readonly symbols: string[],
   ) {

@@ -1,4 +1,4 @@
-import { ResilientHttpClient } from '../../external/resilient-http-client';
+import { UpstreamHttp } from '../../external/upstream-http';
 import { BadRatesError, checkedQuote, RateProvider, RateQuote } from './rate-provider';
 
 /** exchangerate-api shape: `{"base": "USD", "rates": {"EUR": 0.92, …}}`. */
@@ -6,7 +6,7 @@ export class FiatRateProvider extends RateProvider {
   readonly source = 'fiat' as const;
 
   constructor(
-    private readonly http: ResilientHttpClient,
+    private readonly http: UpstreamHttp,
     private readonly url: string,
   ) {
     super();

@@ -1,0 +1,146 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { AsyncResource } from 'node:async_hooks';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { externalConfig } from '../config/external.config';
+import { UpstreamError } from './upstream-error';
+import {
+  CircuitStateName,
+  UpstreamAttempt,
+  UpstreamHttp,
+  UpstreamObserver,
+  UpstreamResponse,
+} from './upstream-http';
+import type { CallRequest, WorkerReport } from './upstream-worker.protocol';
+
+interface PendingCall {
+  resolve: (response: UpstreamResponse) => void;
+  reject: (error: UpstreamError) => void;
+  /** Bound to the caller's async context, so its log line carries the caller's request id. */
+  attempted: (attempt: UpstreamAttempt) => void;
+}
+
+/** Compiled: the .js beside this file; under ts-jest: the .ts, loaded through ts-node. */
+const WORKER_ENTRY = join(__dirname, `upstream-http.worker${extname(__filename)}`);
+const WORKER_EXEC_ARGV =
+  extname(__filename) === '.ts' ? ['--require', 'ts-node/register/transpile-only'] : [];
+
+/**
+ * The main thread's side of the outbound calls: each GET is handed to one worker thread that
+ * runs the resilient client (bulkhead, timeouts, retries, breakers), and its answer comes back
+ * as a message. Calls made in the same tick travel in one message each way. What the worker saw
+ * (attempts, breaker states) is replayed here to the observer, which logs and counts it.
+ */
+export class WorkerHttpClient extends UpstreamHttp implements OnApplicationShutdown {
+  private readonly logger = new Logger('Upstream');
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingCall>();
+  private queued: CallRequest[] = [];
+  private readonly circuits = new Map<string, CircuitStateName>();
+  private stopped = false;
+
+  constructor(
+    private readonly config: ConfigType<typeof externalConfig>,
+    private readonly observer: UpstreamObserver,
+  ) {
+    super();
+  }
+
+  getJson(url: string, acceptStatuses: number[] = [404]): Promise<UpstreamResponse> {
+    if (this.stopped) {
+      return Promise.reject(new UpstreamError('network', 'the service is shutting down'));
+    }
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, {
+        resolve,
+        reject,
+        attempted: AsyncResource.bind((attempt: UpstreamAttempt) =>
+          this.observer.attempted(attempt),
+        ),
+      });
+      if (this.queued.length === 0) {
+        queueMicrotask(() => this.flush());
+      }
+      this.queued.push({ id, url, acceptStatuses });
+    });
+  }
+
+  circuitOpenFor(url: string): number | undefined {
+    if (this.circuits.get(new URL(url).host) !== 'open') {
+      return undefined;
+    }
+    return Math.max(1, Math.ceil(this.config.breakerCooldownMs / 1000));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failPending('the service is shutting down');
+    await worker?.terminate();
+  }
+
+  private flush(): void {
+    const calls = this.queued;
+    this.queued = [];
+    if (calls.length > 0) {
+      this.ensureWorker().postMessage(calls);
+    }
+  }
+
+  private ensureWorker(): Worker {
+    if (!this.worker) {
+      const worker = new Worker(WORKER_ENTRY, {
+        workerData: this.config,
+        execArgv: WORKER_EXEC_ARGV,
+      });
+      worker.on('message', (reports: WorkerReport[]) => reports.forEach((r) => this.receive(r)));
+      worker.on('error', (error) => {
+        this.logger.error({
+          msg: 'upstream worker failed; starting a new one',
+          error: String(error),
+        });
+        this.worker = undefined;
+        this.failPending(`upstream worker failed: ${error.message}`);
+      });
+      this.worker = worker;
+    }
+    return this.worker;
+  }
+
+  private receive(report: WorkerReport): void {
+    switch (report.type) {
+      case 'attempt':
+        this.pending.get(report.id)?.attempted(report.attempt);
+        return;
+      case 'circuit':
+        this.circuits.set(report.host, report.state);
+        this.observer.circuitChanged(report.host, report.state);
+        return;
+      case 'done':
+        this.settle(report.id)?.resolve({ status: report.status, data: report.data });
+        return;
+      case 'failed': {
+        const { failure, message, status, retryAfterMs } = report.error;
+        this.settle(report.id)?.reject(new UpstreamError(failure, message, status, retryAfterMs));
+        return;
+      }
+    }
+  }
+
+  private settle(id: number): PendingCall | undefined {
+    const call = this.pending.get(id);
+    this.pending.delete(id);
+    return call;
+  }
+
+  private failPending(reason: string): void {
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    this.queued = [];
+    calls.forEach((call) => call.reject(new UpstreamError('network', reason)));
+  }
+}
