@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RatesModule } from './rates/rates.module';
 import { ProductsModule } from './products/products.module';
+import { SecurityModule } from './security/security.module';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         RatesModule,
         GatewayModule,
         HealthModule,
+        SecurityModule,
       ],
     };
   }

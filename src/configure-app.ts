@@ -10,12 +10,19 @@ import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
 import { parseClientFrame } from './gateway/client-frames';
+import { corsOptions, securityHeaders } from './security/http-security';
+import { documentApiKeys } from './security/openapi-security';
 
 /** Everything cross-cutting about HTTP, shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(securityHeaders());
+  const cors = corsOptions(config.get('security.corsOrigins', { infer: true }));
+  if (cors) {
+    app.enableCors(cors);
+  }
   app.use(jsonContentTypeMiddleware);
   app.useBodyParser('json', { limit: config.get('app.bodyLimit', { infer: true }) });
   app.useGlobalPipes(createValidationPipe());
@@ -34,6 +41,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .setVersion('0.1.0')
       .build(),
   );
+  documentApiKeys(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

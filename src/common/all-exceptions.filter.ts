@@ -19,6 +19,8 @@ interface Mapped {
   message: string | string[];
   extra?: Record<string, unknown>;
   retryAfter?: number;
+  /** Extra response headers (HTTP only). */
+  headers?: Record<string, string>;
 }
 
 function mapDomainError(error: DomainError): Mapped {
@@ -42,6 +44,14 @@ function mapDomainError(error: DomainError): Mapped {
       return { status: HttpStatus.GATEWAY_TIMEOUT, ...base };
     case ErrorCode.CircuitOpen:
       return { status: HttpStatus.SERVICE_UNAVAILABLE, ...base };
+    case ErrorCode.Unauthorized:
+      return {
+        status: HttpStatus.UNAUTHORIZED,
+        ...base,
+        headers: { 'WWW-Authenticate': 'Bearer realm="catalog-rates"' },
+      };
+    case ErrorCode.RateLimited:
+      return { status: HttpStatus.TOO_MANY_REQUESTS, ...base };
   }
 }
 
@@ -120,6 +130,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     };
     if (final.retryAfter !== undefined) {
       res.setHeader('Retry-After', String(final.retryAfter));
+    }
+    for (const [name, value] of Object.entries(final.headers ?? {})) {
+      res.setHeader(name, value);
     }
     this.adapterHost.httpAdapter.reply(res, body, final.status);
   }

@@ -7,6 +7,10 @@ export enum ErrorCode {
   UpstreamUnavailable = 'upstream_unavailable',
   UpstreamTimeout = 'upstream_timeout',
   CircuitOpen = 'circuit_open',
+  /** No API key, or not one of API_KEYS. */
+  Unauthorized = 'unauthorized',
+  /** A client called an expensive endpoint too often; `retryAfterSeconds` says when to retry. */
+  RateLimited = 'rate_limited',
 }
 
 export class DomainError extends Error {

@@ -42,6 +42,10 @@ describe('validateEnv', () => {
     ['API_TYPE', 'stocks'],
     ['NATS_URL', 'localhost:4222'],
     ['RATES_CRON', '* * *'],
+    ['API_KEYS', 'has space'],
+    ['CORS_ORIGINS', 'example.com'],
+    ['RATE_LIMIT_EXPENSIVE', '-1'],
+    ['RATE_LIMIT_WINDOW_SECONDS', '0'],
   ])('names %s in the error when it is %j', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(ConfigValidationError);
     expect(() => validateEnv({ [name]: value })).toThrow(
@@ -49,6 +53,21 @@ describe('validateEnv', () => {
         `^Invalid configuration: ${name} .*\\(got "${value.replace(/[*.]/g, '\\$&')}"\\)$`,
       ),
     );
+  });
+
+  it('accepts API keys, CORS origins and rate limits in their documented forms', () => {
+    expect(
+      validateEnv({
+        API_KEYS: 'k1, k2,k3',
+        CORS_ORIGINS: 'https://a.example.com,http://localhost:3000',
+        RATE_LIMIT_EXPENSIVE: '0',
+      }),
+    ).toMatchObject({
+      API_KEYS: 'k1, k2,k3',
+      RATE_LIMIT_EXPENSIVE: 0,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+    });
+    expect(validateEnv({ CORS_ORIGINS: '*' })).toMatchObject({ CORS_ORIGINS: '*' });
   });
 
   it('reports every bad variable at once', () => {

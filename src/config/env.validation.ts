@@ -123,8 +123,32 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  /** Keys that writes (REST non-GET, NATS write patterns) must carry; empty = no key needed. */
+  @ValidateIf((_, value) => value !== '')
+  @Matches(/^\s*[\x21-\x2b\x2d-\x7e]+(\s*,\s*[\x21-\x2b\x2d-\x7e]+)*\s*$/, {
+    message: 'API_KEYS must be comma-separated keys of visible ASCII characters (no spaces)',
+  })
   @IsString()
   API_KEYS = '';
+
+  /** Browser origins allowed by CORS: comma-separated, `*` for any, empty = CORS off. */
+  @ValidateIf((_, value) => value !== '')
+  @Matches(/^(\*|https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*)$/, {
+    message:
+      'CORS_ORIGINS must be empty, * or comma-separated origins like https://app.example.com',
+  })
+  CORS_ORIGINS = '';
+
+  /** Calls per client and window to each expensive endpoint (fetch_external, refresh_all, tasks/run). */
+  @Transform(toNumber)
+  @Min(0, { message: 'RATE_LIMIT_EXPENSIVE must be an integer >= 0 (0 = off)' })
+  @IsInt({ message: 'RATE_LIMIT_EXPENSIVE must be an integer >= 0 (0 = off)' })
+  RATE_LIMIT_EXPENSIVE = 30;
+
+  @Transform(toNumber)
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer >= 1' })
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer >= 1' })
+  RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** How often WebSocket clients are pinged; one that misses a ping is dropped. */
   @Transform(toNumber)

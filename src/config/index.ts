@@ -4,14 +4,16 @@ import { databaseConfig } from './database.config';
 import { externalConfig } from './external.config';
 import { natsConfig } from './nats.config';
 import { ratesConfig } from './rates.config';
+import { securityConfig } from './security.config';
 
-export { appConfig, databaseConfig, externalConfig, natsConfig, ratesConfig };
+export { appConfig, databaseConfig, externalConfig, natsConfig, ratesConfig, securityConfig };
 export const configNamespaces = [
   appConfig,
   databaseConfig,
   externalConfig,
   natsConfig,
   ratesConfig,
+  securityConfig,
 ];
 
 export interface AllConfig {
@@ -20,4 +22,5 @@ export interface AllConfig {
   external: ConfigType<typeof externalConfig>;
   rates: ConfigType<typeof ratesConfig>;
   nats: ConfigType<typeof natsConfig>;
+  security: ConfigType<typeof securityConfig>;
 }

@@ -40,6 +40,7 @@ import { ListProductsQueryDto } from './dto/list-products-query.dto';
 import { ProductDto } from './dto/product.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { ProductsService } from './products.service';
+import { RateLimited } from '../security/security.decorators';
 
 const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
 
@@ -72,11 +73,12 @@ export class ProductsController {
 
   @Post('fetch_external')
   @HttpCode(200)
+  @RateLimited()
   @ApiOperation({
     summary: 'Create or update products from the external product API',
     description:
       'Body `{"external_ids": [...]}`, a bare array, or repeated `?external_id=` query parameters; 1..1000 ids, ' +
-      'each a positive integer or `^[A-Za-z0-9_-]{1,64}$`. Fetched concurrently; per-id results. 502 when the ' +
+      'each a positive integer or 1 to 64 letters, digits, `_` or `-`. Fetched concurrently; per-id results. 502 when the ' +
       'upstream failed for every id (504 when all timed out), 503 with Retry-After while its circuit is open.',
   })
   @ApiBody({
@@ -111,6 +113,7 @@ export class ProductsController {
 
   @Post('refresh_all')
   @HttpCode(202)
+  @RateLimited()
   @ApiOperation({
     summary: 'Re-fetch every product that has an external_id, in the background',
     description:

@@ -7,6 +7,7 @@ import { ListProductsQueryDto } from './dto/list-products-query.dto';
 import { ProductDto } from './dto/product.dto';
 import { ProductImportService } from './product-import.service';
 import { ProductsService } from './products.service';
+import { RequiresApiKey } from '../security/security.decorators';
 
 /** Products for sibling services over NATS request-reply; the same validation as REST. */
 @Controller()
@@ -27,6 +28,7 @@ export class ProductsMessagesController {
   }
 
   @MessagePattern('products.fetch_external', { queue: RPC_QUEUE })
+  @RequiresApiKey()
   async fetchExternal(@Payload() body: unknown): Promise<FetchExternalResultDto> {
     return FetchExternalResultDto.from(
       await this.importer.fetchExternal(parseExternalIds(body, undefined)),

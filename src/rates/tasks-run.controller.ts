@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JobDto } from '../jobs/dto/job.dto';
+import { RateLimited } from '../security/security.decorators';
 import { RatesSyncService } from './rates-sync.service';
 
 @ApiTags('tasks')
@@ -10,6 +11,7 @@ export class TasksRunController {
 
   @Post('run')
   @HttpCode(202)
+  @RateLimited()
   @ApiOperation({
     summary: 'Run the rates sync now',
     description:
