@@ -4,6 +4,8 @@
 //      of upstream latency;
 //   2. POST /products/refresh_all over seeded products: job time vs the same ideal, and what the
 //      refresh does to GET /products/{id} latency (p99 during vs idle).
+//      Run twice: with the outbound calls on the main thread (EXTERNAL_HTTP_THREAD=main, the
+//      reference) and on the worker thread (the default), each on a fresh copy of the data.
 // The app is pinned to core 0; the fake upstream, the GET load (bench/load.js) and this script to
 // core 1, so the app has a core to itself and its cost is what is measured.
 // Prints markdown tables and writes them to bench/results-external.md.
@@ -91,7 +93,7 @@ const upstreamServer = (latencyMs) =>
  * Every EXTERNAL_* set here, so nothing leaks in from the caller's shell; retries off: one call
  * per id. `logBytes` counts what the app writes: logging is part of the cost being measured.
  */
-async function externalApp(dbFile, upstream) {
+async function externalApp(dbFile, upstream, env = {}) {
   const app = await appServer(dbFile, {
     EXTERNAL_API_PROVIDER: 'dummyjson',
     EXTERNAL_API_URL: upstream.url,
@@ -99,6 +101,7 @@ async function externalApp(dbFile, upstream) {
     EXTERNAL_TIMEOUT_MS: '5000',
     EXTERNAL_RETRIES: '0',
     EXTERNAL_BREAKER_THRESHOLD: '10',
+    ...env,
   });
   app.logBytes = 0;
   const count = (chunk) => (app.logBytes += chunk.length);
@@ -184,13 +187,16 @@ const getLoad = (app, duration, warmup) => ({
   maxId: REFRESH_PRODUCTS,
 });
 
-async function benchRefresh(tmpDir) {
-  const dbFile = path.join(tmpDir, 'refresh.db');
-  log(`refresh_all: seeding ${REFRESH_PRODUCTS} stale products`);
+/** `thread`: where the app makes its outbound calls (EXTERNAL_HTTP_THREAD), worker or main. */
+async function benchRefresh(tmpDir, thread) {
+  const dbFile = path.join(tmpDir, `refresh-${thread}.db`);
+  log(
+    `refresh_all (outbound calls on the ${thread} thread): seeding ${REFRESH_PRODUCTS} stale products`,
+  );
   await seed(dbFile, REFRESH_PRODUCTS, staleRow);
 
   const upstream = await upstreamServer(REFRESH_LATENCY_MS);
-  const app = await externalApp(dbFile, upstream);
+  const app = await externalApp(dbFile, upstream, { EXTERNAL_HTTP_THREAD: thread });
   try {
     await expectJson(app, 'GET', `/products/${REFRESH_PRODUCTS}`, 200);
 
@@ -422,6 +428,43 @@ function revision() {
   return `${head.stdout.trim()}${dirty ? '+dirty (src)' : ''}`;
 }
 
+/** The same refresh with the outbound calls on the main thread: what the worker thread buys. */
+function reportReference(worker, main) {
+  const row = (label, r) => {
+    const jobMs = Date.parse(r.job.finished_at) - Date.parse(r.job.started_at);
+    return [
+      label,
+      fixed((REFRESH_PRODUCTS * 1000) / jobMs, 0),
+      fixed(jobMs / REFRESH_IDEAL_MS, 2),
+      fixed(r.idle.p99, 2),
+      fixed(r.during.p99, 2),
+      fixed(r.during.p99 / r.idle.p99, 2),
+      coreShare(r.during.others),
+    ];
+  };
+  return [
+    '## Reference: the same refresh with the outbound calls on the main thread',
+    '',
+    'EXTERNAL_HTTP_THREAD=main runs the resilient HTTP client in the event loop that serves the ' +
+      'API (as before the worker thread); the default, worker, runs it on a worker thread.',
+    '',
+    ...table(
+      [
+        left('outbound calls on'),
+        ...[
+          'products/s',
+          'time / ideal',
+          'idle GET p99 ms',
+          'GET p99 during ms',
+          'p99 during / idle',
+        ].map(right),
+        right('other processes'),
+      ],
+      [row('worker thread (default)', worker), row('main thread (reference)', main)],
+    ),
+  ];
+}
+
 function report(fetchResult, refresh, { cores, busy, source }) {
   const lines = [
     '# External API benchmark results',
@@ -438,12 +481,16 @@ function report(fetchResult, refresh, { cores, busy, source }) {
     '',
     ...reportFetch(fetchResult),
     '',
-    ...reportRefresh(refresh),
+    ...reportRefresh(refresh.worker),
+    '',
+    ...reportReference(refresh.worker, refresh.main),
   ];
   const spans = [
     ['the fetch_external calls', fetchResult.others],
-    ['the idle GET run', refresh.idle.others],
-    ['the refresh', refresh.during.others],
+    ['the idle GET run', refresh.worker.idle.others],
+    ['the refresh', refresh.worker.during.others],
+    ['the reference idle GET run', refresh.main.idle.others],
+    ['the reference refresh', refresh.main.during.others],
   ].filter(([, others]) => others.share > BUSY_WARNING);
   for (const [span, others] of spans) {
     lines.push('', `Warning: other processes used ${coreShare(others)} during ${span}: rerun.`);
@@ -478,7 +525,9 @@ async function main() {
   await checkIdle();
   const fetchResult = await benchFetch(tmpDir);
   await checkIdle();
-  const refresh = await benchRefresh(tmpDir);
+  const main = await benchRefresh(tmpDir, 'main');
+  await checkIdle();
+  const refresh = { worker: await benchRefresh(tmpDir, 'worker'), main };
 
   const markdown = report(fetchResult, refresh, { cores, busy, source });
   fs.writeFileSync(RESULTS_FILE, markdown);

@@ -98,14 +98,21 @@ export class WorkerHttpClient extends UpstreamHttp implements OnApplicationShutd
         execArgv: WORKER_EXEC_ARGV,
       });
       worker.on('message', (reports: WorkerReport[]) => reports.forEach((r) => this.receive(r)));
-      worker.on('error', (error) => {
+      const lost = (reason: string) => {
+        if (this.worker !== worker) {
+          return;
+        }
         this.logger.error({
-          msg: 'upstream worker failed; starting a new one',
-          error: String(error),
+          msg: 'upstream worker stopped; the next call starts a new one',
+          reason,
         });
         this.worker = undefined;
-        this.failPending(`upstream worker failed: ${error.message}`);
-      });
+        // the breaker states died with it
+        this.circuits.clear();
+        this.failPending(`upstream worker stopped: ${reason}`);
+      };
+      worker.on('error', (error) => lost(error.message));
+      worker.on('exit', (code) => lost(`exit code ${code}`));
       this.worker = worker;
     }
     return this.worker;
