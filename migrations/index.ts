@@ -2,6 +2,7 @@ import { CreateProducts1763859600000 } from './1763859600000-CreateProducts';
 import { CreateJobs1763863200000 } from './1763863200000-CreateJobs';
 import { CreateItems1763866800000 } from './1763866800000-CreateItems';
 import { CreateOutbox1763870400000 } from './1763870400000-CreateOutbox';
+import { CreateLeases1763874000000 } from './1763874000000-CreateLeases';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   CreateJobs1763863200000,
   CreateItems1763866800000,
   CreateOutbox1763870400000,
+  CreateLeases1763874000000,
 ];

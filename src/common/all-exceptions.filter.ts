@@ -44,6 +44,8 @@ function mapDomainError(error: DomainError): Mapped {
       return { status: HttpStatus.GATEWAY_TIMEOUT, ...base };
     case ErrorCode.CircuitOpen:
       return { status: HttpStatus.SERVICE_UNAVAILABLE, ...base };
+    case ErrorCode.ShuttingDown:
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, ...base };
     case ErrorCode.Unauthorized:
       return {
         status: HttpStatus.UNAUTHORIZED,

@@ -7,6 +7,8 @@ export enum ErrorCode {
   UpstreamUnavailable = 'upstream_unavailable',
   UpstreamTimeout = 'upstream_timeout',
   CircuitOpen = 'circuit_open',
+  /** The instance is shutting down and starts nothing new; another instance can take the call. */
+  ShuttingDown = 'shutting_down',
   /** No API key, or not one of API_KEYS. */
   Unauthorized = 'unauthorized',
   /** A client called an expensive endpoint too often; `retryAfterSeconds` says when to retry. */

@@ -10,6 +10,8 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT,
     wsHeartbeatMs: env.WS_HEARTBEAT_MS,
+    /** After SIGTERM/SIGINT, the process exits by then even if the shutdown has not finished. */
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     /** Identifies this process in event envelopes (`origin`) and logs. */
     instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   };

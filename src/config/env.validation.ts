@@ -156,6 +156,20 @@ export class EnvironmentVariables {
   @IsInt({ message: 'WS_HEARTBEAT_MS must be an integer >= 100' })
   WS_HEARTBEAT_MS = 30000;
 
+  /** How long a lease (scheduled sync, a running job) outlives its holder's last renewal. */
+  @Transform(toNumber)
+  @Min(1000, { message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
+  @Max(3600000, { message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
+  @IsInt({ message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
+  LEASE_TTL_MS = 15000;
+
+  /** How long a shutdown (SIGTERM/SIGINT) may take before the process exits anyway. */
+  @Transform(toNumber)
+  @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
+  @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
   /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */
   @Transform(emptyToUndefined)
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })

@@ -1,5 +1,6 @@
 import { ConfigType } from '@nestjs/config';
 import { appConfig } from './app.config';
+import { clusterConfig } from './cluster.config';
 import { databaseConfig } from './database.config';
 import { externalConfig } from './external.config';
 import { natsConfig } from './nats.config';
@@ -7,8 +8,10 @@ import { ratesConfig } from './rates.config';
 import { securityConfig } from './security.config';
 
 export { appConfig, databaseConfig, externalConfig, natsConfig, ratesConfig, securityConfig };
+export { clusterConfig };
 export const configNamespaces = [
   appConfig,
+  clusterConfig,
   databaseConfig,
   externalConfig,
   natsConfig,
@@ -18,6 +21,7 @@ export const configNamespaces = [
 
 export interface AllConfig {
   app: ConfigType<typeof appConfig>;
+  cluster: ConfigType<typeof clusterConfig>;
   database: ConfigType<typeof databaseConfig>;
   external: ConfigType<typeof externalConfig>;
   rates: ConfigType<typeof ratesConfig>;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LeasesModule } from '../leases/leases.module';
 import { Job } from './entities/job.entity';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
@@ -7,9 +8,10 @@ import { JobsService } from './jobs.service';
 import { JobsTypeormRepository } from './jobs.typeorm-repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Job])],
+  imports: [TypeOrmModule.forFeature([Job]), LeasesModule],
   controllers: [JobsController],
   providers: [JobsService, { provide: JobsRepository, useClass: JobsTypeormRepository }],
-  exports: [JobsService],
+  // the leases too: the rates schedule takes one to run once per tick across instances
+  exports: [JobsService, LeasesModule],
 })
 export class JobsModule {}

@@ -5,8 +5,13 @@ import { Job } from './entities/job.entity';
 export abstract class JobsRepository {
   abstract findById(id: string): Promise<Job | null>;
   abstract findRunning(kind: string, tx?: EntityManager): Promise<Job | null>;
+  /** Every job still `running` (of `kind` when given), on any instance. */
+  abstract listRunning(tx?: EntityManager, kind?: string): Promise<Job[]>;
   abstract list(limit: number, offset: number): Promise<Page<Job>>;
-  abstract save(tx: EntityManager, job: Job): Promise<Job>;
-  /** Marks every job still `running` as failed; returns how many. */
-  abstract failRunning(tx: EntityManager, reason: string, at: Date): Promise<number>;
+  abstract insert(tx: EntityManager, job: Job): Promise<void>;
+  /**
+   * Writes the job's counters, errors and — once it has ended — its state, only while its row
+   * is still `running`: a record that has ended is final. False when it had ended already.
+   */
+  abstract updateIfRunning(tx: EntityManager, job: Job): Promise<boolean>;
 }

@@ -22,6 +22,13 @@ export class JobsTypeormRepository extends JobsRepository {
     });
   }
 
+  listRunning(tx?: EntityManager, kind?: string): Promise<Job[]> {
+    return (tx ? tx.getRepository(Job) : this.repo).find({
+      where: kind === undefined ? { state: 'running' } : { kind, state: 'running' },
+      order: { startedAt: 'ASC' },
+    });
+  }
+
   async list(limit: number, offset: number): Promise<Page<Job>> {
     const [items, total] = await this.repo.findAndCount({
       order: { startedAt: 'DESC', id: 'DESC' },
@@ -31,17 +38,13 @@ export class JobsTypeormRepository extends JobsRepository {
     return new Page(items, total);
   }
 
-  save(tx: EntityManager, job: Job): Promise<Job> {
-    return tx.getRepository(Job).save(job, { reload: false });
+  async insert(tx: EntityManager, job: Job): Promise<void> {
+    await tx.getRepository(Job).insert(job);
   }
 
-  async failRunning(tx: EntityManager, reason: string, at: Date): Promise<number> {
-    const result = await tx
-      .getRepository(Job)
-      .update(
-        { state: 'running' },
-        { state: 'failed', finishedAt: at, errors: JSON.stringify([reason]) },
-      );
-    return result.affected ?? 0;
+  async updateIfRunning(tx: EntityManager, job: Job): Promise<boolean> {
+    const { id: _id, kind: _kind, owner: _owner, startedAt: _startedAt, ...fields } = job;
+    const result = await tx.getRepository(Job).update({ id: job.id, state: 'running' }, fields);
+    return (result.affected ?? 0) > 0;
   }
 }

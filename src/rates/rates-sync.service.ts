@@ -3,12 +3,15 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { Job } from '../jobs/entities/job.entity';
 import { JobProgress, JobsService } from '../jobs/jobs.service';
+import { LeasesService } from '../leases/leases.service';
 import { ItemDto } from './dto/item.dto';
 import { Item } from './entities/item.entity';
 import { ItemsRepository } from './items.repository';
 import { RateProvider, RateQuote } from './providers/rate-provider';
 
 export const RATES_SYNC = 'rates.sync';
+/** Held by the instance that runs the scheduled syncs. */
+export const SCHEDULE_LEASE = 'schedule:rates.sync';
 
 /**
  * Pulls the rates from the configured source and stores them: all or nothing, in one
@@ -24,6 +27,7 @@ export class RatesSyncService {
     private readonly transactions: TransactionRunner,
     private readonly jobs: JobsService,
     private readonly events: DomainEvents,
+    private readonly leases: LeasesService,
   ) {}
 
   /** Starts a sync, or returns the one already running. */
@@ -35,13 +39,26 @@ export class RatesSyncService {
     );
   }
 
-  /** For the schedule: a tick never overlaps a sync still running. */
-  async tick(): Promise<void> {
+  /**
+   * For the schedule, on every instance at every tick: only the instance holding the schedule
+   * lease syncs, so a tick runs once across all instances. The holder renews the lease at each
+   * tick for one period plus the lease TTL, so it stays the leader while it ticks; when it stops
+   * (crash, shutdown), another instance takes over at its first tick after the lease ends.
+   * A tick never overlaps a sync still running, here or elsewhere (the job's own lease).
+   */
+  async tick(periodMs: number): Promise<void> {
+    if (!(await this.leases.acquire(SCHEDULE_LEASE, { ttlMs: periodMs + this.leases.ttlMs }))) {
+      this.logger.debug('scheduled rates sync skipped: another instance leads the schedule');
+      return;
+    }
     if (this.jobs.isRunning(RATES_SYNC)) {
       this.logger.warn('scheduled rates sync skipped: the previous one is still running');
       return;
     }
-    await this.start();
+    const job = await this.start();
+    if (job.owner !== this.leases.owner) {
+      this.logger.warn(`scheduled rates sync skipped: ${job.owner} is running one (job ${job.id})`);
+    }
   }
 
   private async sync(progress: JobProgress): Promise<void> {

@@ -1,4 +1,4 @@
-import { cronForInterval } from './rates.scheduler';
+import { cronForInterval, cronPeriodMs } from './rates.scheduler';
 
 describe('cronForInterval', () => {
   it.each([
@@ -16,4 +16,15 @@ describe('cronForInterval', () => {
       expect(cronForInterval(seconds)).toBeUndefined();
     },
   );
+});
+
+describe('cronPeriodMs', () => {
+  it.each([
+    ['*/1 * * * * *', 1000],
+    ['*/15 * * * * *', 15_000],
+    ['0 */5 * * * *', 300_000],
+    ['0 0 * * * *', 3_600_000],
+  ])('measures "%s" as %i ms between runs', (expression, ms) => {
+    expect(cronPeriodMs(expression)).toBe(ms);
+  });
 });

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { Cron, SchedulerRegistry } from '@nestjs/schedule';
 import { CronTime } from 'cron';
@@ -21,10 +27,18 @@ export function cronForInterval(seconds: number): string | undefined {
   return undefined;
 }
 
+/** Milliseconds between two runs of a cron expression (from its next two run times). */
+export function cronPeriodMs(expression: string): number {
+  const [first, second] = new CronTime(expression).sendAt(2);
+  return second.toMillis() - first.toMillis();
+}
+
 /** Only timing lives here; the work is RatesSyncService's. */
 @Injectable()
-export class RatesScheduler implements OnApplicationBootstrap {
+export class RatesScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RatesScheduler.name);
+  /** Time between ticks: how long the instance that leads the schedule keeps its lease. */
+  private periodMs = 0;
 
   constructor(
     private readonly sync: RatesSyncService,
@@ -35,7 +49,7 @@ export class RatesScheduler implements OnApplicationBootstrap {
   @Cron(PLACEHOLDER, { name: RATES_CRON_JOB, disabled: true })
   async tick(): Promise<void> {
     try {
-      await this.sync.tick();
+      await this.sync.tick(this.periodMs);
     } catch (error) {
       this.logger.error(`scheduled rates sync could not start: ${String(error)}`);
     }
@@ -48,6 +62,7 @@ export class RatesScheduler implements OnApplicationBootstrap {
       return;
     }
     const expression = cron || cronForInterval(intervalSeconds);
+    this.periodMs = expression ? cronPeriodMs(expression) : intervalSeconds * 1000;
     if (expression) {
       const job = this.registry.getCronJob(RATES_CRON_JOB);
       job.setTime(new CronTime(expression));
@@ -64,5 +79,16 @@ export class RatesScheduler implements OnApplicationBootstrap {
       `${RATES_CRON_JOB}.first`,
       setTimeout(() => void this.tick(), firstRunDelayMs),
     );
+  }
+
+  /** First step of a shutdown: no tick may start a sync while running jobs are being stopped. */
+  onModuleDestroy(): void {
+    void this.registry.getCronJob(RATES_CRON_JOB).stop();
+    if (this.registry.doesExist('interval', `${RATES_CRON_JOB}.interval`)) {
+      this.registry.deleteInterval(`${RATES_CRON_JOB}.interval`);
+    }
+    if (this.registry.doesExist('timeout', `${RATES_CRON_JOB}.first`)) {
+      this.registry.deleteTimeout(`${RATES_CRON_JOB}.first`);
+    }
   }
 }
