@@ -28,7 +28,6 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseClientFrame }));
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

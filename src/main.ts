@@ -9,6 +9,7 @@ import { ConfigValidationError, validateEnv } from './config/env.validation';
 import { nestLogLevels } from './config/log-levels';
 import { configureApp } from './configure-app';
 import { startMessaging } from './events/start-messaging';
+import { handleShutdownSignals } from './lifecycle/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   // body parsing is registered in configureApp, with the configured limit
@@ -17,13 +18,15 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(appModule, {
     bodyParser: false,
     logger: nestLogLevels(validateEnv(process.env).LOG_LEVEL),
+    // at shutdown, keep-alive connections are cut once the hooks ran, instead of lingering
+    forceCloseConnections: true,
   });
   configureApp(app);
   startMessaging(app);
-  const port = app
-    .get<ConfigService<AllConfig, true>>(ConfigService)
-    .get('app.port', { infer: true });
+  const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
+  const port = config.get('app.port', { infer: true });
   await app.listen(port);
+  handleShutdownSignals(app, config.get('app.shutdownTimeoutMs', { infer: true }));
   Logger.log(`listening on http://localhost:${port} (docs at /docs)`, 'Bootstrap');
 }
 

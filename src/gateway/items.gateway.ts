@@ -1,4 +1,4 @@
-import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import {
   ConnectedSocket,
@@ -20,6 +20,8 @@ const MAX_PAYLOAD = 16 * 1024;
 const MAX_BUFFERED = 1024 * 1024;
 export const CLOSE_SLOW_CONSUMER = 4008;
 const CLOSE_GOING_AWAY = 1001;
+/** How long a shutdown waits for clients to answer the close frame. */
+const CLOSE_HANDSHAKE_MS = 2000;
 
 interface ClientState {
   patterns: string[] | null;
@@ -31,7 +33,7 @@ type Frame = { event: string; payload?: unknown };
 /** `ws://host/ws/items`: every event envelope to every client, narrowed by `subscribe`. */
 @WebSocketGateway({ path: '/ws/items', maxPayload: MAX_PAYLOAD })
 export class ItemsGateway
-  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
 {
   private readonly logger = new Logger('ItemsGateway');
   private readonly clients = new Map<WebSocket, ClientState>();
@@ -74,11 +76,27 @@ export class ItemsGateway
     this.clients.delete(client);
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * At shutdown, after the jobs recorded their end (their events reached clients at commit) and
+   * before Nest tears the server down (which would cut sockets without a close frame): every
+   * client gets close code 1001 and a moment to complete the closing handshake.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const client of this.clients.keys()) {
-      client.close(CLOSE_GOING_AWAY, 'server shutting down');
-    }
+    const closed = [...this.clients.keys()].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          client.once('close', () => resolve());
+          client.close(CLOSE_GOING_AWAY, 'server shutting down');
+        }),
+    );
+    this.clients.clear();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   @SubscribeMessage('ping')
