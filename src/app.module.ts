@@ -8,6 +8,7 @@ import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RatesModule } from './rates/rates.module';
 import { ProductsModule } from './products/products.module';
 import { SecurityModule } from './security/security.module';
@@ -31,6 +32,7 @@ export class AppModule {
       imports: [
         config,
         ScheduleModule.forRoot(),
+        MetricsModule,
         DatabaseModule,
         EventsModule,
         JobsModule,

@@ -10,6 +10,8 @@ import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
 import { parseClientFrame } from './gateway/client-frames';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { corsOptions, securityHeaders } from './security/http-security';
 import { documentApiKeys } from './security/openapi-security';
 
@@ -18,6 +20,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(securityHeaders());
   const cors = corsOptions(config.get('security.corsOrigins', { infer: true }));
   if (cors) {

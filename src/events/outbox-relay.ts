@@ -7,6 +7,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
+import { MetricsService } from '../metrics/metrics.service';
 import { DomainEvents } from './domain-events.service';
 import { OutboxEvent } from './entities/outbox-event.entity';
 import { NatsConnection } from './nats-connection';
@@ -41,9 +42,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly nats: NatsConnection,
     private readonly transactions: TransactionRunner,
     private readonly events: DomainEvents,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.metrics.readAtScrape('outboxBacklog', () => this.backlog());
     this.events.onCommitted(() => {
       this.kicked = true;
       this.wake?.();
@@ -90,6 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           backoff = 0;
         } catch (error) {
           this.failures++;
+          this.metrics.outboxPublishFailed();
           backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
           this.logger.warn(
             `publishing the outbox failed, retrying in ${backoff} ms: ${String(error)}`,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LeasesModule } from '../leases/leases.module';
 import { Job } from './entities/job.entity';
 import { JobsController } from './jobs.controller';
+import { JobsMetrics } from './jobs.metrics';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { JobsTypeormRepository } from './jobs.typeorm-repository';
@@ -10,7 +11,11 @@ import { JobsTypeormRepository } from './jobs.typeorm-repository';
 @Module({
   imports: [TypeOrmModule.forFeature([Job]), LeasesModule],
   controllers: [JobsController],
-  providers: [JobsService, { provide: JobsRepository, useClass: JobsTypeormRepository }],
+  providers: [
+    JobsService,
+    JobsMetrics,
+    { provide: JobsRepository, useClass: JobsTypeormRepository },
+  ],
   // the leases too: the rates schedule takes one to run once per tick across instances
   exports: [JobsService, LeasesModule],
 })

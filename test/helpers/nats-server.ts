@@ -40,6 +40,18 @@ export class TestNatsServer {
     child.kill('SIGKILL');
     await exited;
   }
+
+  /**
+   * Freezes the server (SIGSTOP): connections stay open but nothing is answered, so clients
+   * still think they are connected and their flushes go unconfirmed. `resume()` undoes it.
+   */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
