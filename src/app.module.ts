@@ -8,6 +8,7 @@ import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RatesModule } from './rates/rates.module';
 import { ProductsModule } from './products/products.module';
@@ -32,6 +33,7 @@ export class AppModule {
       imports: [
         config,
         ScheduleModule.forRoot(),
+        LoggingModule,
         MetricsModule,
         DatabaseModule,
         EventsModule,

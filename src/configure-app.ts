@@ -10,6 +10,7 @@ import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
 import { parseClientFrame } from './gateway/client-frames';
+import { RequestLogging } from './logging/request-logging';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { corsOptions, securityHeaders } from './security/http-security';
@@ -20,6 +21,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(app.get(RequestLogging).middleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(securityHeaders());
   const cors = corsOptions(config.get('security.corsOrigins', { infer: true }));

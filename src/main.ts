@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllConfig } from './config';
 import { ConfigValidationError, validateEnv } from './config/env.validation';
@@ -18,9 +19,12 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(appModule, {
     bodyParser: false,
     logger: nestLogLevels(validateEnv(process.env).LOG_LEVEL),
+    // held until the pino logger below takes over, so startup lines are JSON too
+    bufferLogs: true,
     // at shutdown, keep-alive connections are cut once the hooks ran, instead of lingering
     forceCloseConnections: true,
   });
+  app.useLogger(app.get(PinoLogger));
   configureApp(app);
   startMessaging(app);
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);

@@ -8,6 +8,8 @@ export const appConfig = registerAs('app', () => {
   return {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    /** Human-readable log lines instead of JSON (NODE_ENV=development). */
+    logPretty: env.NODE_ENV === 'development',
     bodyLimit: env.BODY_LIMIT,
     wsHeartbeatMs: env.WS_HEARTBEAT_MS,
     /** After SIGTERM/SIGINT, the process exits by then even if the shutdown has not finished. */

@@ -123,6 +123,11 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  /** `development` switches the logs to human-readable lines (pino-pretty); otherwise JSON lines. */
+  @Transform(emptyToUndefined)
+  @IsString()
+  NODE_ENV = 'production';
+
   /** Keys that writes (REST non-GET, NATS write patterns) must carry; empty = no key needed. */
   @ValidateIf((_, value) => value !== '')
   @Matches(/^\s*[\x21-\x2b\x2d-\x7e]+(\s*,\s*[\x21-\x2b\x2d-\x7e]+)*\s*$/, {
