@@ -81,7 +81,7 @@ describe('the upstream worker thread', () => {
       { what: 'three hanging upstream requests' },
     );
     // a crash of the thread, as an uncaught error in it would be
-    const worker = (t.app.get(UpstreamHttp) as unknown as { worker: Worker }).worker;
+    const worker = t.app.get<UpstreamHttp, { worker: Worker }>(UpstreamHttp).worker;
     await worker.terminate();
     const res = await pending;
     expectErrorShape(res, 502);
