@@ -8,6 +8,7 @@ import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RatesModule } from './rates/rates.module';
@@ -42,6 +43,7 @@ export class AppModule {
         RatesModule,
         GatewayModule,
         HealthModule,
+        LiveModule,
         SecurityModule,
       ],
     };

@@ -30,6 +30,8 @@ export async function startTestApp(
   env: Record<string, string> = {},
   /** Reuse a database (e.g. to restart the app on it); it is then not dropped by close(). */
   reuse?: TestDatabase,
+  /** A fixed port (e.g. to restart the app where its clients will reconnect); 0 = any free port. */
+  port = 0,
 ): Promise<TestApp> {
   const database = reuse ?? (await createTestDatabase());
   Object.assign(process.env, TEST_ENV, env, { DATABASE_URL: database.url, PORT: '0' });
@@ -40,9 +42,9 @@ export async function startTestApp(
   });
   configureApp(app);
   startMessaging(app);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  await app.listen(port, '127.0.0.1');
+  const { port: listening } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${listening}`;
   return {
     app,
     http: request(baseUrl),

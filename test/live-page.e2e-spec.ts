@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { freePort, ROOT } from './helpers/spawn-app';
+import { startTestApp, TestApp } from './helpers/test-app';
+import { createTestDatabase, TestDatabase } from './helpers/test-database';
+
+/** Debian's chromium, as .ci/run installs it; playwright never downloads a browser here. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const ARTIFACTS = join(ROOT, 'test-output');
+
+describe('The live page in headless Chromium', () => {
+  let database: TestDatabase;
+  let port: number;
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const start = async (): Promise<TestApp> => startTestApp({ API_TYPE: 'mock' }, database, port);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    database = await createTestDatabase();
+    port = await freePort();
+    t = await start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${t.baseUrl}/live`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await database.drop();
+  });
+
+  const eventRow = (name: string, text?: string) =>
+    page.locator(`#events li[data-event="${name}"]`, text ? { hasText: text } : {});
+
+  it('connects to /ws/items and says so', async () => {
+    await page.waitForSelector('#conn[data-state="open"]', { timeout: 10_000 });
+    await expectText('#conn', /open · /);
+  });
+
+  it('the form creates an item, and its item.created event appears on the page', async () => {
+    await page.fill('input[name=base]', 'usd');
+    await page.fill('input[name=code]', 'eur');
+    await page.fill('input[name=rate]', '0.5');
+    await page.click('#create-item button[type=submit]');
+
+    await eventRow('item.created', 'USD/EUR').waitFor({ timeout: 10_000 });
+    await expectText('#form-status', /created USD\/EUR = 0\.5/);
+    const stored = await t.http.get('/items?base=USD&code=EUR').expect(200);
+    expect(stored.body).toEqual([expect.objectContaining({ rate: 0.5, source: 'manual' })]);
+    // the new item is selected: its history (one point) is on the chart
+    await page.waitForSelector('#points[data-points="1"]', { timeout: 10_000 });
+  });
+
+  it('a rates sync moves the rate: the event is listed and the chart gains a point', async () => {
+    await t.http.post('/tasks/run').expect(202);
+
+    await eventRow('rates.synced').waitFor({ timeout: 10_000 });
+    await page.waitForSelector('#points[data-points="2"]', { timeout: 10_000 });
+    const history = await t.http.get(`/items/${await selectedItemId()}/history`).expect(200);
+    expect(history.body).toHaveLength(2);
+    expect(await page.locator('#chart canvas').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'live-page.png'), fullPage: true });
+  });
+
+  it('reconnects by itself when the server restarts, and shows new events again', async () => {
+    await t.close();
+    await page.waitForSelector('#conn[data-state="closed"]', { timeout: 10_000 });
+    t = await start();
+
+    await page.waitForSelector('#conn[data-state="open"][data-connects="2"]', { timeout: 20_000 });
+    await t.http.post('/items').send({ base: 'USD', code: 'SEK', rate: 10.4 }).expect(201);
+    await eventRow('item.created', 'USD/SEK').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'live-page-reconnected.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function expectText(selector: string, pattern: RegExp): Promise<void> {
+    await page.locator(selector, { hasText: pattern }).waitFor({ timeout: 10_000 });
+  }
+
+  async function selectedItemId(): Promise<string> {
+    return page.locator('#item').inputValue();
+  }
+});
