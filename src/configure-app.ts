@@ -9,6 +9,8 @@ import { jsonContentTypeMiddleware } from './common/json-content-type';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
+import { EVENT_PAYLOAD_MODELS } from './events/event-catalog';
+import { EventCatalog } from './events/event-catalog.service';
 import { parseClientFrame } from './gateway/client-frames';
 import { RequestLogging } from './logging/request-logging';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -40,12 +42,17 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .setTitle('catalog-rates')
       .setDescription(
         'Products mirrored from an external product API and currency rates kept fresh. ' +
-          'Errors always have the shape of `ErrorResponseDto`; every response carries `X-Request-Id`.',
+          'Errors always have the shape of `ErrorResponseDto`; every response carries `X-Request-Id`.\n\n' +
+          'Events: the catalog of every event, its NATS subject and payload is the AsyncAPI 3 document ' +
+          '[/asyncapi.json](/asyncapi.json); the live page [/live](/live) shows them as they happen.',
       )
       .setVersion('0.1.0')
       .build(),
+    // the event payloads' schemas, reused by the AsyncAPI document
+    { extraModels: EVENT_PAYLOAD_MODELS },
   );
   documentApiKeys(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.get(EventCatalog).build(document);
   return app;
 }

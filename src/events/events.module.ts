@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainEvents } from './domain-events.service';
 import { OutboxEvent } from './entities/outbox-event.entity';
+import { EventCatalogController } from './event-catalog.controller';
+import { EventCatalog } from './event-catalog.service';
 import { NatsConnection } from './nats-connection';
 import { OutboxRelay } from './outbox-relay';
 
@@ -9,7 +11,8 @@ import { OutboxRelay } from './outbox-relay';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEvent])],
-  providers: [DomainEvents, NatsConnection, OutboxRelay],
-  exports: [DomainEvents, NatsConnection, OutboxRelay],
+  controllers: [EventCatalogController],
+  providers: [DomainEvents, NatsConnection, OutboxRelay, EventCatalog],
+  exports: [DomainEvents, NatsConnection, OutboxRelay, EventCatalog],
 })
 export class EventsModule {}

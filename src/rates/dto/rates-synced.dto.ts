@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { RATE_SOURCES } from '../entities/item.entity';
+import { ItemDto } from './item.dto';
+
+/** The payload of `rates.synced`: the job that synced and the items whose rate it changed. */
+export class RatesSyncedDto {
+  @ApiProperty({ example: '3f1c2a4e-8b7d-4c1e-9a0b-2d3e4f5a6b7c' })
+  job_id!: string;
+
+  @ApiProperty({ enum: RATE_SOURCES.filter((s) => s !== 'manual'), example: 'fiat' })
+  source!: string;
+
+  @ApiProperty({ type: [ItemDto], description: 'The items created or changed by this sync' })
+  changed!: ItemDto[];
+}
