@@ -17,6 +17,8 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 }
 
 const PRIMITIVES: unknown[] = [String, Number, Boolean, Array, Object];
+/** Keys JSON.parse and the query parser keep as own keys, which class-transformer would drop silently. */
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /**
  * Strict input: unknown fields are errors, no implicit type coercion of bodies. Path params are
@@ -35,13 +37,17 @@ class StrictValidationPipe extends ValidationPipe {
     ) {
       throw new BadRequestException(['request body must be a JSON object']);
     }
-    // JSON.parse keeps "__proto__" as an own key, which class-transformer would not report
-    if (
-      metadata.type === 'body' &&
-      isDto &&
-      Object.prototype.hasOwnProperty.call(value, '__proto__')
-    ) {
-      throw new BadRequestException(['property __proto__ should not exist']);
+    // unknown fields are refused, these too (class-transformer drops them without a word)
+    if ((metadata.type === 'body' || metadata.type === 'query') && isDto) {
+      const found = PROTOTYPE_KEYS.filter(
+        (key) =>
+          typeof value === 'object' &&
+          value !== null &&
+          Object.prototype.hasOwnProperty.call(value, key),
+      );
+      if (found.length > 0) {
+        throw new BadRequestException(found.map((key) => `property ${key} should not exist`));
+      }
     }
     return super.transform(value, metadata);
   }

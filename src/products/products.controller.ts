@@ -33,6 +33,7 @@ import {
 import { ProductImportService } from './product-import.service';
 import { PageInterceptor } from '../common/page.interceptor';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { NoBody } from '../common/no-body';
 import { Page } from '../common/pagination.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -120,7 +121,8 @@ export class ProductsController {
       'Returns at once with the job; while one runs, returns that same job. Progress at `status_url`.',
   })
   @ApiAcceptedResponse({ type: JobDto })
-  async refreshAll(): Promise<JobDto> {
+  @ApiErrorResponses(400)
+  async refreshAll(@NoBody() _body: void): Promise<JobDto> {
     return JobDto.from(await this.importer.refreshAll());
   }
 

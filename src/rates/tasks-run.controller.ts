@@ -1,5 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { NoBody } from '../common/no-body';
 import { JobDto } from '../jobs/dto/job.dto';
 import { RateLimited } from '../security/security.decorators';
 import { RatesSyncService } from './rates-sync.service';
@@ -18,7 +20,8 @@ export class TasksRunController {
       'Returns at once with the `rates.sync` job; while one runs, returns that same job.',
   })
   @ApiAcceptedResponse({ type: JobDto })
-  async run(): Promise<JobDto> {
+  @ApiErrorResponses(400)
+  async run(@NoBody() _body: void): Promise<JobDto> {
     return JobDto.from(await this.sync.start());
   }
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.dto';
+import { SINGLE_LINE_TEXT } from '../../common/text';
 
 export const PRODUCT_SORT_KEYS = ['id', 'name', 'price', 'created_at', 'updated_at'] as const;
 export type ProductSortKey = (typeof PRODUCT_SORT_KEYS)[number];
@@ -12,12 +13,14 @@ export class ListProductsQueryDto extends PaginationQueryDto {
     example: 'mascara',
   })
   @IsOptional()
+  @Matches(SINGLE_LINE_TEXT, { message: 'q must not contain control characters' })
   @MaxLength(255, { message: 'q must be at most 255 characters long' })
   @IsString({ message: 'q must be a single string' })
   q?: string;
 
   @ApiPropertyOptional({ example: '1' })
   @IsOptional()
+  @Matches(SINGLE_LINE_TEXT, { message: 'external_id must not contain control characters' })
   @MaxLength(64, { message: 'external_id must be at most 64 characters long' })
   @IsString({ message: 'external_id must be a single string' })
   external_id?: string;

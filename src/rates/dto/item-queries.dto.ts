@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { PaginationQueryDto } from '../../common/pagination.dto';
+import { PaginationQueryDto, toInteger } from '../../common/pagination.dto';
 import { RATE_SOURCES, RateSource } from '../entities/item.entity';
 import { CURRENCY_CODE } from '../providers/rate-provider';
 
@@ -22,10 +22,18 @@ export class ListItemsQueryDto extends PaginationQueryDto {
   source?: RateSource;
 }
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Only an ISO-8601 date or date-time becomes a Date; "0" or "yesterday" stay strings and fail. */
+const toIsoDate = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && ISO_8601.test(value) && !Number.isNaN(Date.parse(value))
+    ? new Date(value)
+    : value;
+
 export class HistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(toInteger)
   @Max(1000, { message: 'limit must be an integer between 1 and 1000' })
   @Min(1, { message: 'limit must be an integer between 1 and 1000' })
   @IsInt({ message: 'limit must be an integer between 1 and 1000' })
@@ -36,7 +44,7 @@ export class HistoryQueryDto {
     example: '2026-11-23T00:00:00Z',
   })
   @IsOptional()
-  @Type(() => Date)
+  @Transform(toIsoDate)
   @IsDate({ message: 'since must be an ISO-8601 date-time' })
   since?: Date;
 }
