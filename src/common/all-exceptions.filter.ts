@@ -10,6 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
 import type { ServerResponse } from 'node:http';
 import { HttpAdapterHost } from '@nestjs/core';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { DomainError, ErrorCode } from './domain-error';
 import { ErrorResponseDto } from './error-response.dto';
 import { WithRequestId } from './request-id';
@@ -57,8 +58,27 @@ function mapDomainError(error: DomainError): Mapped {
   }
 }
 
+/** Terminus' readiness answer: `{status, info, error, details}`, each check with its status. */
+interface HealthCheckBody {
+  status: string;
+  error?: Record<string, unknown>;
+  details: Record<string, { status: string }>;
+}
+
+const isHealthCheckBody = (body: unknown): body is HealthCheckBody =>
+  typeof body === 'object' && body !== null && 'details' in body && 'status' in body;
+
 function mapHttpException(error: HttpException): Mapped {
   const body = error.getResponse();
+  if (isHealthCheckBody(body)) {
+    // say which check failed, and keep every check's state for the operator
+    const down = Object.keys(body.error ?? {});
+    return {
+      status: error.getStatus(),
+      message: `not ready: ${down.map((name) => `${name} down`).join(', ') || 'a check failed'}`,
+      extra: { checks: body.details },
+    };
+  }
   const message =
     typeof body === 'object' && body !== null && 'message' in body
       ? (body as { message: string | string[] }).message
@@ -93,6 +113,13 @@ function mapHttpError(error: unknown): Mapped | undefined {
   }
 }
 
+/** Nothing was written; the client may retry shortly (another instance may answer already). */
+const DATABASE_UNAVAILABLE: Mapped = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  message: 'the database is unavailable; retry later',
+  retryAfter: 1,
+};
+
 /** The one place errors become HTTP answers; unknown errors are logged and become a generic 500. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -116,6 +143,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (!mapped) {
       this.logger.error(
         `unhandled error on ${req.method} ${req.originalUrl ?? req.url} (request ${req.id}): ${describe(exception)}`,
+      );
+    } else if (mapped === DATABASE_UNAVAILABLE) {
+      this.logger.warn(
+        `database unavailable on ${req.method} ${req.originalUrl ?? req.url} (request ${req.id}): ${String(exception)}`,
       );
     }
     if (res.headersSent) {
@@ -145,7 +176,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ? mapDomainError(exception)
         : exception instanceof HttpException
           ? mapHttpException(exception)
-          : mapHttpError(exception);
+          : isDatabaseUnavailable(exception)
+            ? DATABASE_UNAVAILABLE
+            : mapHttpError(exception);
     return { mapped, final: mapped ?? { status: 500, message: 'internal server error' } };
   }
 
@@ -154,6 +187,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { mapped, final } = this.map(exception);
     if (!mapped) {
       this.logger.error(`unhandled error in a NATS request: ${describe(exception)}`);
+    } else if (mapped === DATABASE_UNAVAILABLE) {
+      this.logger.warn(`database unavailable in a NATS request: ${String(exception)}`);
     }
     return throwError(() => ({
       statusCode: final.status,

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { initializeDataSource } from './initialize-data-source';
 import { AllConfig } from '../config';
 import { SqlDialect } from './sql-dialect';
 import { TransactionRunner } from './transaction-runner';
@@ -19,6 +20,8 @@ import { TransactionRunner } from './transaction-runner';
         retryAttempts: 3,
         retryDelay: 1000,
       }),
+      // migrations under a lock on PostgreSQL: N instances may start at once on a fresh database
+      dataSourceFactory: initializeDataSource,
     }),
   ],
   providers: [

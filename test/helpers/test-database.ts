@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
+/** The PostgreSQL server of the e2e suite, for the `.pg` specs (about that engine only). */
+export const POSTGRES_BASE = process.env.DATABASE_URL?.startsWith('postgres')
+  ? process.env.DATABASE_URL
+  : 'postgres://postgres@127.0.0.1:5432/test';
+
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
@@ -12,9 +17,11 @@ export interface TestDatabase {
 /**
  * A fresh, empty database for one test file, on the engine that DATABASE_URL names:
  * `sqlite:` → a new file in the temp folder; `postgres://…/db` → a new database on that server.
+ * A spec about one engine passes its own `base` (e.g. the PostgreSQL server for many instances).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL ?? 'sqlite:';
+export async function createTestDatabase(
+  base = process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL ?? 'sqlite:',
+): Promise<TestDatabase> {
   const name = `e2e_${Date.now()}_${randomBytes(4).toString('hex')}`;
   if (!base.startsWith('postgres')) {
     const file = join(tmpdir(), `catalog-rates-${name}.db`);
