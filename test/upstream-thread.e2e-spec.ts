@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { UpstreamHttp } from '../src/external/upstream-http';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
@@ -6,6 +7,17 @@ import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const CONCURRENCY = 4;
+
+/** Each thread of this process and its nice value (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNiceValues(): Map<number, number> {
+  const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  return new Map(
+    readdirSync('/proc/self/task').map((tid) => [
+      Number(tid),
+      nice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')),
+    ]),
+  );
+}
 
 /** The app's outbound calls on the worker thread (the default) and in-process: the same answers. */
 describe.each(['worker', 'main'])('outbound calls with EXTERNAL_HTTP_THREAD=%s', (thread) => {
@@ -92,5 +104,20 @@ describe('the upstream worker thread', () => {
     const again = await t.http.post('/products/fetch_external').send([4]);
     expect(again.status).toBe(200);
     expect(again.body.created).toBe(1);
+  });
+
+  it('runs at the lowest CPU priority (nice 19), the event loop of the API at the normal one', async () => {
+    await t.http.post('/products/fetch_external').send([1]).expect(200);
+    const before = threadNiceValues();
+    expect(before.get(process.pid)).toBe(0);
+    expect([...before.values()].filter((nice) => nice === 19)).toHaveLength(1);
+    // the thread that has it is the upstream worker: gone with it
+    await t.app.get<UpstreamHttp, { worker: Worker }>(UpstreamHttp).worker.terminate();
+    await pollUntil(
+      () => Promise.resolve([...threadNiceValues().values()].filter((nice) => nice === 19).length),
+      (count) => count === 0,
+      { what: 'the niced thread gone with the worker' },
+    );
+    await t.http.post('/products/fetch_external').send([2]).expect(200);
   });
 });

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConfigType } from '@nestjs/config';
 import type { externalConfig } from '../config/external.config';
@@ -18,6 +19,18 @@ import type { CallRequest, WorkerReport } from './upstream-worker.protocol';
 const port = parentPort;
 if (!port) {
   throw new Error('upstream-http.worker must run as a worker thread');
+}
+
+/**
+ * Bulk fetches are background work: on Linux a thread has its own nice value, so this one
+ * yields the CPU to the API's event loop whenever both want it (on a machine with a core to
+ * spare it changes nothing). Where the OS refuses, the thread keeps the normal priority.
+ */
+const UPSTREAM_THREAD_NICE = 19;
+try {
+  setPriority(UPSTREAM_THREAD_NICE);
+} catch {
+  // not permitted here: run at the normal priority
 }
 
 /** Reports go back in one message per turn of this thread's event loop, in the order they happened. */

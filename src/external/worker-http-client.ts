@@ -1,9 +1,9 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { AsyncResource } from 'node:async_hooks';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { externalConfig } from '../config/external.config';
+import { captureLogContext, InLogContext } from '../logging/log-context';
 import { UpstreamError } from './upstream-error';
 import {
   CircuitStateName,
@@ -17,8 +17,8 @@ import type { CallRequest, WorkerReport } from './upstream-worker.protocol';
 interface PendingCall {
   resolve: (response: UpstreamResponse) => void;
   reject: (error: UpstreamError) => void;
-  /** Bound to the caller's async context, so its log line carries the caller's request id. */
-  attempted: (attempt: UpstreamAttempt) => void;
+  /** The caller's async context, so an attempt's log line carries the caller's request id. */
+  inContext: InLogContext;
 }
 
 /** Compiled: the .js beside this file; under ts-jest: the .ts, loaded through ts-node. */
@@ -57,9 +57,7 @@ export class WorkerHttpClient extends UpstreamHttp implements OnApplicationShutd
       this.pending.set(id, {
         resolve,
         reject,
-        attempted: AsyncResource.bind((attempt: UpstreamAttempt) =>
-          this.observer.attempted(attempt),
-        ),
+        inContext: captureLogContext(),
       });
       if (this.queued.length === 0) {
         queueMicrotask(() => this.flush());
@@ -120,9 +118,11 @@ export class WorkerHttpClient extends UpstreamHttp implements OnApplicationShutd
 
   private receive(report: WorkerReport): void {
     switch (report.type) {
-      case 'attempt':
-        this.pending.get(report.id)?.attempted(report.attempt);
+      case 'attempt': {
+        const call = this.pending.get(report.id);
+        call?.inContext(() => this.observer.attempted(report.attempt));
         return;
+      }
       case 'circuit':
         this.circuits.set(report.host, report.state);
         this.observer.circuitChanged(report.host, report.state);
