@@ -7,7 +7,6 @@ import { captureLogContext, InLogContext } from '../logging/log-context';
 import { UpstreamError } from './upstream-error';
 import {
   CircuitStateName,
-  UpstreamAttempt,
   UpstreamHttp,
   UpstreamObserver,
   UpstreamResponse,

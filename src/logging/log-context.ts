@@ -22,8 +22,9 @@ export function captureLogContext(): InLogContext {
   }
   let runner = runners.get(store);
   if (!runner) {
-    runner = AsyncResource.bind(<R>(fn: () => R): R => fn()) as InLogContext;
-    runners.set(store, runner);
+    const bound: InLogContext = AsyncResource.bind(<R>(fn: () => R): R => fn());
+    runners.set(store, bound);
+    runner = bound;
   }
   return runner;
 }
