@@ -125,7 +125,8 @@ export class ItemsGateway
 
   /** Sends the envelope to every client whose subscription matches it. */
   broadcast(envelope: EventEnvelope): void {
-    const frame = JSON.stringify(envelope);
+    // serialized once, and only when someone listens (a refresh raises thousands of events)
+    let frame: string | undefined;
     for (const [client, state] of this.clients) {
       if (client.readyState !== client.OPEN || !matches(state.patterns, envelope.event)) {
         continue;
@@ -136,6 +137,7 @@ export class ItemsGateway
         this.clients.delete(client);
         continue;
       }
+      frame ??= JSON.stringify(envelope);
       client.send(frame);
     }
   }

@@ -1,6 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { mapWithLimit } from '../common/map-with-limit';
+import { untilAborted } from '../common/until-aborted';
+import { externalConfig } from '../config/external.config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
@@ -67,6 +71,7 @@ export class ProductImportService {
     private readonly transactions: TransactionRunner,
     private readonly jobs: JobsService,
     private readonly events: DomainEvents,
+    @Inject(externalConfig.KEY) private readonly external: ConfigType<typeof externalConfig>,
   ) {}
 
   async fetchExternal(externalIds: string[]): Promise<FetchSummary> {
@@ -115,13 +120,10 @@ export class ProductImportService {
       fetched.catch(() => undefined);
       return { fetched };
     };
-    const stopped = new Promise<undefined>((resolve) =>
-      progress.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
-    );
     const pages = [await fetchNextPage(), await fetchNextPage()];
     for (let page = pages.shift(); page; page = pages.shift()) {
       // on shutdown, stop at once: the job is marked, and what is still in flight is dropped
-      const fetched = await Promise.race([page.fetched, stopped]);
+      const fetched = await untilAborted(page.fetched, progress.signal);
       if (!fetched) {
         return;
       }
@@ -152,10 +154,17 @@ export class ProductImportService {
     return this.write(await this.fetchAll(externalIds));
   }
 
-  /** Fetches every id concurrently; the External module bounds how many are in flight. */
+  /**
+   * Fetches every id concurrently. The External module bounds how many are in flight; twice
+   * that many are handed to it at a time, enough to keep it busy, so the main thread does not
+   * hold a pending call for every id of a page (they outlived young-generation collections and
+   * made them slow, which GET requests waited for during a refresh).
+   */
   private fetchAll(externalIds: string[]): Promise<(FetchOutcome | ExternalProduct)[]> {
-    return Promise.all(
-      externalIds.map(async (externalId): Promise<FetchOutcome | ExternalProduct> => {
+    return mapWithLimit(
+      externalIds,
+      2 * this.external.concurrency,
+      async (externalId): Promise<FetchOutcome | ExternalProduct> => {
         try {
           const product = await this.source.fetch(externalId);
           return (
@@ -178,7 +187,7 @@ export class ProductImportService {
           }
           throw error;
         }
-      }),
+      },
     );
   }
 
