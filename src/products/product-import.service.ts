@@ -234,46 +234,55 @@ export class ProductImportService {
           tx,
           records.map((r) => r.externalId),
         )
-      ).map((p) => [p.externalId, p]),
+      ).map((p) => [p.externalId as string, p]),
     );
     const now = new Date();
     const changed = records.filter((r) => {
       const current = existing.get(r.externalId);
       return !current || !sameContent(current, r);
     });
-    await this.products.upsertByExternalId(
+    const done = await this.products.upsertByExternalId(
       tx,
       changed.map((r) => ({ ...r, createdAt: now, updatedAt: now })),
+      new Set(existing.keys()),
     );
-    const createdIds = changed.filter((r) => !existing.has(r.externalId)).map((r) => r.externalId);
-    const created = new Map(
-      (await this.products.findByExternalIds(tx, createdIds)).map((p) => [p.externalId, p]),
+    // rows to read back: the new ones (their ids), and any a concurrent writer changed meanwhile
+    const stale = changed
+      .filter((r) => done.get(r.externalId) !== 'updated' || !existing.has(r.externalId))
+      .map((r) => r.externalId);
+    const fresh = new Map(
+      (await this.products.findByExternalIds(tx, stale)).map((p) => [p.externalId, p]),
     );
     const outcomes = records.map((record): FetchOutcome => {
-      const current = existing.get(record.externalId);
-      if (!current) {
+      const { externalId } = record;
+      const current = existing.get(externalId);
+      const action = changed.includes(record) ? done.get(externalId) : undefined;
+      if (action === 'created') {
         return {
-          externalId: record.externalId,
+          externalId,
           status: 'created',
-          product: created.get(record.externalId) ?? null,
+          product: fresh.get(externalId) ?? null,
           error: null,
         };
       }
-      if (sameContent(current, record)) {
+      if (action === undefined) {
+        // the same content was stored already: before this call, or by a concurrent one
         return {
-          externalId: record.externalId,
+          externalId,
           status: 'unchanged',
-          product: current,
+          product: fresh.get(externalId) ?? current ?? null,
           error: null,
         };
       }
-      Object.assign(current, {
-        name: record.name,
-        description: record.description,
-        price: record.price,
-        updatedAt: now,
-      });
-      return { externalId: record.externalId, status: 'updated', product: current, error: null };
+      const product =
+        fresh.get(externalId) ??
+        Object.assign(current as Product, {
+          name: record.name,
+          description: record.description,
+          price: record.price,
+          updatedAt: now,
+        });
+      return { externalId, status: 'updated', product, error: null };
     });
     await this.events.recordMany(
       tx,

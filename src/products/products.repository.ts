@@ -19,6 +19,8 @@ export type NewProduct = Omit<Product, 'id'>;
  * The products store. Writes take the transaction's EntityManager so that a service can group
  * them (and, later, its outbox rows) in one transaction from the TransactionRunner.
  */
+export type UpsertAction = 'created' | 'updated';
+
 export abstract class ProductsRepository {
   abstract findById(id: number, tx?: EntityManager): Promise<Product | null>;
   abstract findByExternalId(externalId: string, tx?: EntityManager): Promise<Product | null>;
@@ -31,8 +33,17 @@ export abstract class ProductsRepository {
     limit: number,
   ): Promise<{ id: number; externalId: string }[]>;
   abstract insert(tx: EntityManager, product: NewProduct): Promise<Product>;
-  /** Inserts the new, updates name/description/price/updated_at of the existing (one statement). */
-  abstract upsertByExternalId(tx: EntityManager, products: NewProduct[]): Promise<void>;
+  /**
+   * Inserts the new, updates name/description/price/updated_at of the existing whose content
+   * differs (one statement). Returns what it did per external id; an id it left alone (a
+   * concurrent writer stored that same content first) is missing. `expectedExisting`: the ids the
+   * caller saw stored — exact where writes are serialized (SQLite), a guess elsewhere.
+   */
+  abstract upsertByExternalId(
+    tx: EntityManager,
+    products: NewProduct[],
+    expectedExisting: ReadonlySet<string>,
+  ): Promise<Map<string, UpsertAction>>;
   abstract update(tx: EntityManager, product: Product): Promise<Product>;
   abstract delete(tx: EntityManager, id: number): Promise<void>;
 }

@@ -39,7 +39,7 @@ class InMemoryProducts extends ProductsRepository {
     );
   }
   upsertByExternalId() {
-    return Promise.resolve();
+    return Promise.resolve(new Map<string, 'created' | 'updated'>());
   }
   insert(_tx: EntityManager, product: NewProduct) {
     if (this.failNextInsertWith) {

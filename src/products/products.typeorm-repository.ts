@@ -5,7 +5,12 @@ import { Page } from '../common/pagination.dto';
 import { SqlDialect } from '../database/sql-dialect';
 import { SqlitePreparedQuery } from '../database/sqlite-prepared';
 import { Product } from './entities/product.entity';
-import { NewProduct, ProductListFilter, ProductsRepository } from './products.repository';
+import {
+  NewProduct,
+  ProductListFilter,
+  ProductsRepository,
+  UpsertAction,
+} from './products.repository';
 
 interface RawProduct {
   id: number;
@@ -144,10 +149,19 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
     return Object.assign(new Product(), product, { id });
   }
 
-  /** One multi-row INSERT … ON CONFLICT (external_id) DO UPDATE, in SQL both engines speak. */
-  async upsertByExternalId(tx: EntityManager, products: NewProduct[]): Promise<void> {
+  /**
+   * One multi-row INSERT … ON CONFLICT (external_id) DO UPDATE. On PostgreSQL transactions run
+   * concurrently: the update skips a row whose content is already the same, and RETURNING says
+   * which rows were inserted (`xmax = 0`) or updated, so two racing calls each report what they
+   * really did. On SQLite writes run one at a time, so the caller's read is exact.
+   */
+  async upsertByExternalId(
+    tx: EntityManager,
+    products: NewProduct[],
+    expectedExisting: ReadonlySet<string>,
+  ): Promise<Map<string, UpsertAction>> {
     if (products.length === 0) {
-      return;
+      return new Map();
     }
     const params: unknown[] = [];
     for (const p of products) {
@@ -160,13 +174,27 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
         this.sql.timestamp(p.updatedAt),
       );
     }
-    await tx.query(
+    const upsert =
       'INSERT INTO products (name, description, price, external_id, created_at, updated_at) ' +
-        `VALUES ${this.sql.valueRows(products.length, 6)} ` +
-        'ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, ' +
-        'description = excluded.description, price = excluded.price, updated_at = excluded.updated_at',
+      `VALUES ${this.sql.valueRows(products.length, 6)} ` +
+      'ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, ' +
+      'description = excluded.description, price = excluded.price, updated_at = excluded.updated_at';
+    if (this.sqlite) {
+      await tx.query(upsert, params);
+      return new Map(
+        products.map((p) => [
+          p.externalId as string,
+          expectedExisting.has(p.externalId as string) ? 'updated' : 'created',
+        ]),
+      );
+    }
+    const rows: { external_id: string; inserted: boolean }[] = await tx.query(
+      `${upsert} WHERE (products.name, products.description, products.price) ` +
+        'IS DISTINCT FROM (excluded.name, excluded.description, excluded.price) ' +
+        'RETURNING external_id, (xmax = 0) AS inserted',
       params,
     );
+    return new Map(rows.map((r) => [r.external_id, r.inserted ? 'created' : 'updated']));
   }
 
   /** A plain UPDATE of the mutable columns (save() would SELECT first). */
