@@ -13,7 +13,7 @@
 //   knobs: BENCH_FETCH_IDS=100 BENCH_FETCH_CALLS=5 BENCH_FETCH_LATENCY_MS=50
 //          BENCH_REFRESH_PRODUCTS=10000 BENCH_REFRESH_LATENCY_MS=20 BENCH_CONCURRENCY=16
 //          BENCH_GET_RATE=200 BENCH_GET_CONNECTIONS=4 BENCH_IDLE_SECONDS=5
-//          BENCH_REFRESH_ROUNDS=3 (fresh data and app each; verdicts on the medians)
+//          BENCH_REFRESH_ROUNDS=5 (fresh data and app each; verdicts on the medians)
 //          BENCH_GET_PACED=1 (0: autocannon's own overallRate, which sends per-second bursts)
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -63,7 +63,7 @@ const GET_CONNECTIONS = positiveInt('BENCH_GET_CONNECTIONS', 4);
 // as long as a refresh lasts, so both p99s come from about as many samples
 const IDLE_SECONDS = positiveInt('BENCH_IDLE_SECONDS', 12);
 // p99s on this shared machine move by ±50 % run to run: the verdicts take the median round
-const REFRESH_ROUNDS = positiveInt('BENCH_REFRESH_ROUNDS', 3);
+const REFRESH_ROUNDS = positiveInt('BENCH_REFRESH_ROUNDS', 5);
 // evenly spaced by default: with autocannon's bursts the idle p99 measures waking up (load.js)
 const GET_PACED = process.env.BENCH_GET_PACED !== '0';
 const GET_WARMUP_SECONDS = 1;
