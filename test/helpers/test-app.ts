@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -52,6 +53,11 @@ export async function startTestApp(
     dataSource: app.get(DataSource),
     database,
     close: async () => {
+      // as the service's own shutdown does: stop listening first, so a client that reconnects
+      // at once (the live page does) cannot open a connection that keeps the server from closing
+      const server = app.getHttpServer() as Server;
+      server.close();
+      server.closeIdleConnections();
       await app.close();
       if (!reuse) {
         await database.drop();
