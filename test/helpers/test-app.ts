@@ -55,7 +55,7 @@ export async function startTestApp(
     close: async () => {
       // as the service's own shutdown does: stop listening first, so a client that reconnects
       // at once (the live page does) cannot open a connection that keeps the server from closing
-      const server = app.getHttpServer() as Server;
+      const server: Server = app.getHttpServer();
       server.close();
       server.closeIdleConnections();
       await app.close();
