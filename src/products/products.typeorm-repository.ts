@@ -49,7 +49,7 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.prepared?.finalize();
+    await this.prepared?.close();
   }
 
   private hydrate(row: RawProduct): Product {
