@@ -15,6 +15,7 @@ function fakeApp(close: () => Promise<void>) {
   const server = {
     close: () => steps.push('server.close'),
     closeIdleConnections: () => steps.push('server.closeIdleConnections'),
+    closeAllConnections: () => steps.push('server.closeAllConnections'),
   };
   const app = {
     getHttpServer: () => server,
@@ -53,6 +54,21 @@ describe('handleShutdownSignals', () => {
       expect(proc.exits).toEqual([0]);
     },
   );
+
+  it('cuts the connections still open after the grace period (a request or an unused socket)', async () => {
+    const proc = new FakeProcess();
+    let finish = () => undefined as void;
+    const { app, steps } = fakeApp(() => new Promise<void>((resolve) => (finish = resolve)));
+    handleShutdownSignals(app, 10_000, proc, quiet);
+    proc.emit('SIGTERM', 'SIGTERM');
+    await jest.advanceTimersByTimeAsync(2_499);
+    expect(steps).not.toContain('server.closeAllConnections');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(steps.at(-1)).toBe('server.closeAllConnections');
+    finish();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(proc.exits).toEqual([0]);
+  });
 
   it('exits 1 when the shutdown is not done by the deadline', async () => {
     const proc = new FakeProcess();

@@ -22,6 +22,9 @@ export interface ShutdownProcess {
  * was not flushed stays in the outbox, and a job left `running` is marked failed by the next
  * instance once its lease expires.
  */
+/** How long requests in flight may take to finish before their connections are cut. */
+export const closeGraceMs = (timeoutMs: number): number => Math.min(5_000, timeoutMs / 4);
+
 export function handleShutdownSignals(
   app: INestApplication,
   timeoutMs: number,
@@ -45,13 +48,19 @@ export function handleShutdownSignals(
     const server = app.getHttpServer() as Server;
     server.close();
     server.closeIdleConnections();
+    // Requests in flight get a grace period; then every connection left is cut. A socket a
+    // browser opened ahead of time and never used is not "idle" to Node, and would hold the
+    // server's close (and this shutdown) until its 60 s headers timeout.
+    const cutAll = setTimeout(() => server.closeAllConnections(), closeGraceMs(timeoutMs));
     app.close().then(
       () => {
+        clearTimeout(cutAll);
         clearTimeout(deadline);
         logger.log(`shut down cleanly in ${Date.now() - started} ms`);
         proc.exit(0);
       },
       (error: unknown) => {
+        clearTimeout(cutAll);
         clearTimeout(deadline);
         logger.error(`shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
         proc.exit(1);
