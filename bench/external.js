@@ -37,6 +37,7 @@ const {
   seed,
   expectJson,
   fixed,
+  median,
   cpuModel,
   table,
   left,
@@ -119,12 +120,6 @@ function assertAlive(server) {
     throw new Error(`${server.name} died during the run:\n${server.child.output}`);
   }
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 // ---------------------------------------------------------------------------------------------
 // 1. fetch_external

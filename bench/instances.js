@@ -32,6 +32,7 @@ const {
   seed,
   expectJson,
   fixed,
+  median,
   cpuModel,
   table,
   left,
@@ -172,12 +173,6 @@ async function seedSqlite(dbFile) {
     ];
   });
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** One row per setup: the median of its rounds (req/s, p50, p99), errors summed. */
 function medians(rounds) {

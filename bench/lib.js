@@ -145,7 +145,7 @@ async function stopServer(server) {
 
 /** The built app on `dbFile`, quiet (warn), no NATS, no scheduled tasks; `env` adds to that. */
 const appServer = (dbFile, env = {}) =>
-  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the app under load
+  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=<folder>") profiles the app under load
   startServer(
     'app',
     [
@@ -241,6 +241,13 @@ async function expectJson(server, method, urlPath, status, body) {
 
 // ---------------------------------------------------------------------------------------------
 // Report
+
+/** The middle value (the mean of the two middle ones for an even count). */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
@@ -363,6 +370,7 @@ function runMain(main) {
 }
 
 module.exports = {
+  median,
   ROOT,
   APP_ENTRY,
   SERVER_CORE,

@@ -1,7 +1,7 @@
 'use strict';
 // "The machine's limit": the same two product endpoints on bare node:http and the same sqlite3
 // driver, with no framework, no ORM and only the validation needed to stay correct.
-// Usage: PORT=3000 DB_FILE=/tmp/x.db node bench/reference-node-http.js
+// Usage: PORT=3000 DB_FILE=<a seeded SQLite file> node bench/reference-node-http.js
 const http = require('node:http');
 const sqlite3 = require('sqlite3');
 

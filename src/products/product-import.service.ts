@@ -256,7 +256,8 @@ export class ProductImportService {
     const outcomes = records.map((record): FetchOutcome => {
       const { externalId } = record;
       const current = existing.get(externalId);
-      const action = changed.includes(record) ? done.get(externalId) : undefined;
+      // only changed records were written: an unchanged one has no action
+      const action = done.get(externalId);
       if (action === 'created') {
         return {
           externalId,
