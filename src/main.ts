@@ -1,3 +1,5 @@
+// first: it notes the runtime's own threads before anything else starts one
+import { lowerHelperThreads } from './lifecycle/helper-threads';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -31,6 +33,14 @@ async function bootstrap(): Promise<void> {
   const port = config.get('app.port', { infer: true });
   await app.listen(port);
   handleShutdownSignals(app, config.get('app.shutdownTimeoutMs', { infer: true }));
+  const nice = config.get('app.helperThreadsNice', { infer: true });
+  const lowered = lowerHelperThreads(nice);
+  if (lowered > 0) {
+    Logger.log(
+      `${lowered} runtime helper threads (garbage collection) at nice ${nice}`,
+      'Bootstrap',
+    );
+  }
   Logger.log(`listening on http://localhost:${port} (docs at /docs)`, 'Bootstrap');
 }
 

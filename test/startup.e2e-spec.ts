@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnApp, waitForHttp } from './helpers/spawn-app';
+import { threadNiceValues } from './helpers/thread-nice';
 
 describe('Starting the built service', () => {
   let dir: string;
@@ -31,6 +32,44 @@ describe('Starting the built service', () => {
       await app.stop();
     }
   });
+
+  it.each([
+    ['19', undefined],
+    ['0', '0'],
+  ])(
+    'puts the runtime helper threads at nice %s, never the event loop or the pool that serves requests',
+    async (expected, setting) => {
+      const env: Record<string, string> = {
+        DATABASE_URL: `sqlite:${join(dir, `nice-${expected}.db`)}`,
+      };
+      if (setting !== undefined) env.HELPER_THREADS_NICE = setting;
+      const app = spawnApp(env, await freePort());
+      try {
+        await waitForHttp(`${app.baseUrl}/health`, 20_000, app);
+        // SQLite reads run on libuv's pool, which starts on first use, after the lowering
+        expect((await fetch(`${app.baseUrl}/products`)).status).toBe(200);
+        const pid = app.child.pid as number;
+        const nice = threadNiceValues(pid);
+        expect(nice.get(pid)).toBe(0);
+        const lowered = [...nice.values()].filter((n) => n === 19).length;
+        const normal = [...nice.keys()].filter((tid) => tid !== pid && nice.get(tid) === 0).length;
+        if (expected === '19') {
+          // V8's platform workers (4 by default) and Node's watchdog threads
+          expect(lowered).toBeGreaterThanOrEqual(4);
+          expect(app.output()).toContain(
+            `${lowered} runtime helper threads (garbage collection) at nice 19`,
+          );
+          // libuv's pool: 4 threads by default
+          expect(normal).toBeGreaterThanOrEqual(4);
+        } else {
+          expect(lowered).toBe(0);
+          expect(app.output()).not.toContain('runtime helper threads');
+        }
+      } finally {
+        await app.stop();
+      }
+    },
+  );
 
   it.each([
     [

@@ -1,23 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { UpstreamHttp } from '../src/external/upstream-http';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { expectErrorShape } from './helpers/error-shape';
 import { pollUntil } from './helpers/poll';
+import { threadNiceValues } from './helpers/thread-nice';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const CONCURRENCY = 4;
-
-/** Each thread of this process and its nice value (Linux: /proc/self/task/<tid>/stat, field 19). */
-function threadNiceValues(): Map<number, number> {
-  const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  return new Map(
-    readdirSync('/proc/self/task').map((tid) => [
-      Number(tid),
-      nice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')),
-    ]),
-  );
-}
 
 /** The app's outbound calls on the worker thread (the default) and in-process: the same answers. */
 describe.each(['worker', 'main'])('outbound calls with EXTERNAL_HTTP_THREAD=%s', (thread) => {

@@ -14,6 +14,7 @@ export const appConfig = registerAs('app', () => {
     wsHeartbeatMs: env.WS_HEARTBEAT_MS,
     /** After SIGTERM/SIGINT, the process exits by then even if the shutdown has not finished. */
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    helperThreadsNice: env.HELPER_THREADS_NICE,
     /** Identifies this process in event envelopes (`origin`) and logs. */
     instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   };

@@ -175,6 +175,13 @@ export class EnvironmentVariables {
   @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** Nice value of the runtime's helper threads (garbage collection), Linux; 0 leaves them as they are. */
+  @Transform(toNumber)
+  @Min(0, { message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
+  @Max(19, { message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
+  @IsInt({ message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
+  HELPER_THREADS_NICE = 19;
+
   /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */
   @Transform(emptyToUndefined)
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
