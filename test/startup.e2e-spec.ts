@@ -42,7 +42,9 @@ describe('Starting the built service', () => {
       const env: Record<string, string> = {
         DATABASE_URL: `sqlite:${join(dir, `nice-${expected}.db`)}`,
       };
-      if (setting !== undefined) env.HELPER_THREADS_NICE = setting;
+      if (setting !== undefined) {
+        env.HELPER_THREADS_NICE = setting;
+      }
       const app = spawnApp(env, await freePort());
       try {
         await waitForHttp(`${app.baseUrl}/health`, 20_000, app);
