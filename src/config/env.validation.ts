@@ -180,7 +180,7 @@ export class EnvironmentVariables {
   @Min(0, { message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
   @Max(19, { message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
   @IsInt({ message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
-  HELPER_THREADS_NICE = 19;
+  HELPER_THREADS_NICE = 10;
 
   /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */
   @Transform(emptyToUndefined)
