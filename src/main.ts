@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { PrototypedExpressAdapter } from './common/express-adapter';
 import { AllConfig } from './config';
 import { ConfigValidationError, validateEnv } from './config/env.validation';
 import { nestLogLevels } from './config/log-levels';
@@ -18,14 +19,18 @@ async function bootstrap(): Promise<void> {
   // body parsing is registered in configureApp, with the configured limit
   const appModule = await AppModule.register();
   // .env is loaded now: the logger can follow LOG_LEVEL from the first line on
-  const app = await NestFactory.create<NestExpressApplication>(appModule, {
-    bodyParser: false,
-    logger: nestLogLevels(validateEnv(process.env).LOG_LEVEL),
-    // held until the pino logger below takes over, so startup lines are JSON too
-    bufferLogs: true,
-    // at shutdown, keep-alive connections are cut once the hooks ran, instead of lingering
-    forceCloseConnections: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    appModule,
+    new PrototypedExpressAdapter(),
+    {
+      bodyParser: false,
+      logger: nestLogLevels(validateEnv(process.env).LOG_LEVEL),
+      // held until the pino logger below takes over, so startup lines are JSON too
+      bufferLogs: true,
+      // at shutdown, keep-alive connections are cut once the hooks ran, instead of lingering
+      forceCloseConnections: true,
+    },
+  );
   app.useLogger(app.get(PinoLogger));
   configureApp(app);
   startMessaging(app);

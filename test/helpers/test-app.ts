@@ -5,6 +5,7 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import { PrototypedExpressAdapter } from '../../src/common/express-adapter';
 import { configureApp } from '../../src/configure-app';
 import { startMessaging } from '../../src/events/start-messaging';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -36,11 +37,11 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = reuse ?? (await createTestDatabase());
   Object.assign(process.env, TEST_ENV, env, { DATABASE_URL: database.url, PORT: '0' });
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
-    bodyParser: false,
-    logger: ['error'],
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    await AppModule.register(),
+    new PrototypedExpressAdapter(),
+    { bodyParser: false, logger: ['error'], abortOnError: false },
+  );
   configureApp(app);
   startMessaging(app);
   await app.listen(port, '127.0.0.1');
