@@ -7,10 +7,14 @@ export interface ShutdownProcess {
   exit(code: number): void;
 }
 
+/** How long requests in flight may take to finish before their connections are cut. */
+export const closeGraceMs = (timeoutMs: number): number => Math.min(5_000, timeoutMs / 4);
+
 /**
  * SIGTERM and SIGINT shut the service down in the order of SPEC §8, then exit 0:
  * 1. stop taking requests: the listening socket closes (a load balancer sees the instance go)
- *    and idle keep-alive connections are cut; requests in flight finish;
+ *    and idle keep-alive connections are cut; requests in flight get `closeGraceMs` to finish,
+ *    then every connection left is cut;
  * 2. `app.close()` runs the lifecycle hooks, each phase after the previous one:
  *    - onModuleDestroy: running jobs stop at their next batch and are recorded as failed with
  *      their progress (JobsService), so their `job.finished` events are in the outbox;
@@ -22,9 +26,6 @@ export interface ShutdownProcess {
  * was not flushed stays in the outbox, and a job left `running` is marked failed by the next
  * instance once its lease expires.
  */
-/** How long requests in flight may take to finish before their connections are cut. */
-export const closeGraceMs = (timeoutMs: number): number => Math.min(5_000, timeoutMs / 4);
-
 export function handleShutdownSignals(
   app: INestApplication,
   timeoutMs: number,

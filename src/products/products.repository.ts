@@ -15,12 +15,13 @@ export interface ProductListFilter {
 
 export type NewProduct = Omit<Product, 'id'>;
 
+/** What an upsert did to one external id. */
+export type UpsertAction = 'created' | 'updated';
+
 /**
  * The products store. Writes take the transaction's EntityManager so that a service can group
  * them (and, later, its outbox rows) in one transaction from the TransactionRunner.
  */
-export type UpsertAction = 'created' | 'updated';
-
 export abstract class ProductsRepository {
   abstract findById(id: number, tx?: EntityManager): Promise<Product | null>;
   abstract findByExternalId(externalId: string, tx?: EntityManager): Promise<Product | null>;

@@ -4,7 +4,12 @@ import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { Product } from './entities/product.entity';
-import { NewProduct, ProductListFilter, ProductsRepository } from './products.repository';
+import {
+  NewProduct,
+  ProductListFilter,
+  ProductsRepository,
+  UpsertAction,
+} from './products.repository';
 import { ProductsService } from './products.service';
 
 class InMemoryProducts extends ProductsRepository {
@@ -39,7 +44,7 @@ class InMemoryProducts extends ProductsRepository {
     );
   }
   upsertByExternalId() {
-    return Promise.resolve(new Map<string, 'created' | 'updated'>());
+    return Promise.resolve(new Map<string, UpsertAction>());
   }
   insert(_tx: EntityManager, product: NewProduct) {
     if (this.failNextInsertWith) {
