@@ -64,7 +64,8 @@ describe('Starting the built service', () => {
           // libuv's pool: 4 threads by default
           expect(normal).toBeGreaterThanOrEqual(4);
         } else {
-          expect([...nice.values()].filter((n) => n !== 0)).toHaveLength(0);
+          // the upstream worker thread lowers itself (19), whatever this setting says
+          expect([...nice.values()].filter((n) => n !== 0 && n !== 19)).toHaveLength(0);
           expect(app.output()).not.toContain('runtime helper threads');
         }
       } finally {

@@ -72,6 +72,17 @@ describe('the upstream worker thread', () => {
     await upstream.close();
   });
 
+  it('is started with the app, before any call needs it', async () => {
+    expect(upstream.stats.requests).toBe(0);
+    // it lowers its own priority as soon as it has loaded: the sign that it is up
+    await pollUntil(
+      () => Promise.resolve([...threadNiceValues().values()].filter((nice) => nice === 19).length),
+      (count) => count === 1,
+      { what: 'the upstream worker thread running' },
+    );
+    expect(upstream.stats.requests).toBe(0);
+  });
+
   it('when it dies mid-call, the call fails as an upstream failure (502) and the next call starts a new one', async () => {
     upstream.set({ faultAll: 'hang' });
     const call = t.http.post('/products/fetch_external').send([1, 2, 3]);

@@ -24,7 +24,7 @@ import { WorkerHttpClient } from './worker-http-client';
       ): UpstreamHttp =>
         config.httpThread === 'worker'
           ? new WorkerHttpClient(config, observer)
-          : new ResilientHttpClient(http, config, observer),
+          : new ResilientHttpClient(http.axiosRef, config, observer),
     },
     {
       provide: ProductSource,

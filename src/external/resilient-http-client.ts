@@ -1,7 +1,5 @@
-import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { isAxiosError } from 'axios';
+import type { ConfigType } from '@nestjs/config';
+import { AxiosInstance, isAxiosError } from 'axios';
 import {
   BrokenCircuitError,
   BulkheadPolicy,
@@ -19,7 +17,7 @@ import {
   RetryPolicy,
 } from 'cockatiel';
 import { performance } from 'node:perf_hooks';
-import { externalConfig } from '../config/external.config';
+import type { externalConfig } from '../config/external.config';
 import { UpstreamError } from './upstream-error';
 import {
   CircuitStateName,
@@ -53,16 +51,19 @@ function parseRetryAfter(value: unknown): number | undefined {
  * timeout that also cuts a hanging connect (AbortSignal), retries with exponential backoff and
  * jitter for transient failures (honouring Retry-After), and one circuit breaker per host.
  * It never throws HttpException: callers get an UpstreamError and decide what it means.
+ *
+ * Built by hand (ExternalModule's factory, or the worker thread), not by Nest's injector, so it
+ * imports neither Nest nor the config schema: the worker thread loads only axios and cockatiel.
  */
-@Injectable()
 export class ResilientHttpClient extends UpstreamHttp {
   private readonly limiter: BulkheadPolicy;
   private readonly retryPolicy: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
 
   constructor(
-    private readonly http: HttpService,
-    @Inject(externalConfig.KEY) private readonly config: ConfigType<typeof externalConfig>,
+    /** HttpModule's instance (HttpService.axiosRef) on the main thread; the worker's own in the worker. */
+    private readonly http: AxiosInstance,
+    private readonly config: ConfigType<typeof externalConfig>,
     private readonly observer: UpstreamObserver,
   ) {
     super();
@@ -150,7 +151,7 @@ export class ResilientHttpClient extends UpstreamHttp {
       });
     let response;
     try {
-      response = await this.http.axiosRef.get<unknown>(url, {
+      response = await this.http.get<unknown>(url, {
         timeout: this.config.timeoutMs,
         // axios' timeout starts at the request; the signal also covers a connect that never completes
         signal: AbortSignal.timeout(this.config.timeoutMs),

@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -30,8 +30,10 @@ const WORKER_EXEC_ARGV =
  * runs the resilient client (bulkhead, timeouts, retries, breakers), and its answer comes back
  * as a message. Calls made in the same tick travel in one message each way. What the worker saw
  * (attempts, breaker states) is replayed here to the observer, which logs and counts it.
+ * The thread is started with the app, so the first call does not wait for it to load; one that
+ * dies is replaced by the next call.
  */
-export class WorkerHttpClient extends UpstreamHttp implements OnApplicationShutdown {
+export class WorkerHttpClient extends UpstreamHttp implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Upstream');
   private worker?: Worker;
   private nextId = 1;
@@ -45,6 +47,10 @@ export class WorkerHttpClient extends UpstreamHttp implements OnApplicationShutd
     private readonly observer: UpstreamObserver,
   ) {
     super();
+  }
+
+  onModuleInit(): void {
+    this.ensureWorker();
   }
 
   getJson(url: string, acceptStatuses: number[] = [404]): Promise<UpstreamResponse> {
