@@ -1,4 +1,6 @@
+import { connect, JSONCodec } from 'nats';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
+import { TestNatsServer } from './helpers/nats-server';
 import { pollUntil } from './helpers/poll';
 import { freePort, SpawnedApp, spawnApp, waitForHttp } from './helpers/spawn-app';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
@@ -214,6 +216,49 @@ describe('Logs of the built service', () => {
         status: 200,
       });
     });
+  });
+
+  it('writes a NATS outage as warnings, never errors: the service is built to run through one', async () => {
+    const nats = await TestNatsServer.start();
+    const app = await start({ LOG_LEVEL: 'info', NATS_URL: nats.url });
+    try {
+      // a request answered over NATS: the transport (not only the events connection) is up
+      const sibling = await connect({ servers: nats.url });
+      await pollUntil(
+        () =>
+          sibling
+            .request('products.list', JSONCodec().encode({}), { timeout: 500 })
+            .then(() => true)
+            .catch(() => false),
+        (answered) => answered,
+        { deadlineMs: 10_000, what: 'an answer over NATS' },
+      );
+      await sibling.close();
+
+      await nats.stop();
+      const outage = await pollUntil(
+        async () => jsonLines(app.output()).filter((l) => /disconnect/i.test(String(l.msg))),
+        (lines) => lines.length >= 2,
+        { deadlineMs: 10_000, what: 'both NATS clients seeing the outage' },
+      );
+      expect(outage.map((l) => l.level)).toEqual(outage.map(() => 'warn'));
+      expect(outage.map((l) => l.msg)).toContain(
+        `NATS transport disconnected from 127.0.0.1:${nats.port}; reconnecting`,
+      );
+      // REST goes on meanwhile
+      expect((await send(app, '/products')).status).toBe(200);
+
+      await nats.start();
+      await pollUntil(
+        async () => jsonLines(app.output()).filter((l) => l.msg === 'reconnected to NATS'),
+        (lines) => lines.length > 0,
+        { deadlineMs: 15_000, what: 'the reconnect logged' },
+      );
+      expect(jsonLines(app.output()).filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      await app.stop();
+      await nats.stop();
+    }
   });
 
   it('writes nothing with LOG_LEVEL=silent, and no request lines with LOG_LEVEL=warn', async () => {

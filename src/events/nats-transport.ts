@@ -1,5 +1,6 @@
+import { Logger } from '@nestjs/common';
+import { CustomStrategy, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { NatsOptions, Transport } from '@nestjs/microservices';
 import { JSONCodec } from 'nats';
 
 const codec = JSONCodec();
@@ -60,20 +61,41 @@ export class PlainOrNestSerializer {
   }
 }
 
+const DISCONNECT = 'NatsError: type: "disconnect"';
+
+/**
+ * Nest's NATS server logs every disconnect at error. Here NATS down is a state the service is
+ * built for (the outbox keeps every event, REST and WebSocket go on, /health/ready says so, and
+ * the transport reconnects by itself), so a disconnect is a warning; other errors stay errors.
+ */
+class NatsTransportLogger extends Logger {
+  override error(message: unknown, ...rest: [string?, string?]): void {
+    if (typeof message === 'string' && message.startsWith(DISCONNECT)) {
+      const server = /data: "([^"]*)"/.exec(message)?.[1] ?? 'the server';
+      this.warn(`NATS transport disconnected from ${server}; reconnecting`);
+      return;
+    }
+    super.error(message, ...rest);
+  }
+}
+
+/** Nest's NATS server, with its status lines at the levels an operator should see them. */
+export class NatsTransport extends ServerNats {
+  protected override readonly logger = new NatsTransportLogger('NatsTransport');
+}
+
 /** The NATS microservice: never blocks startup, reconnects forever, serves plain and Nest siblings. */
-export function natsMicroserviceOptions(servers: string[], name: string): NatsOptions {
-  return {
-    transport: Transport.NATS,
-    options: {
-      servers,
-      name: `${name}-rpc`,
-      waitOnFirstConnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-      deserializer: new PlainOrNestDeserializer(),
-      serializer: new PlainOrNestSerializer(),
-    },
+export function natsMicroserviceOptions(servers: string[], name: string): CustomStrategy {
+  const options: NatsOptions['options'] = {
+    servers,
+    name: `${name}-rpc`,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    deserializer: new PlainOrNestDeserializer(),
+    serializer: new PlainOrNestSerializer(),
   };
+  return { strategy: new NatsTransport(options) };
 }
 
 /** Request-reply patterns share one queue group, so one instance answers each request. */

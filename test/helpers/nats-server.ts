@@ -33,7 +33,9 @@ export class TestNatsServer {
 
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) {
+    // killed by a signal, a process has no exit code: without the second check a second stop()
+    // would wait for an exit that has already happened
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
       return;
     }
     const exited = new Promise((resolve) => child.once('exit', resolve));
