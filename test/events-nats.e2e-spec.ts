@@ -1,9 +1,12 @@
-import { connect, NatsConnection, Subscription } from 'nats';
+import { spawn } from 'node:child_process';
+import { connect, JSONCodec, NatsConnection, Subscription } from 'nats';
 import { NatsConnection as AppNats } from '../src/events/nats-connection';
 import { DomainEvents } from '../src/events/domain-events.service';
 import { OutboxRelay } from '../src/events/outbox-relay';
 import { startFakeUpstream, FakeUpstream } from './fake-upstream/fake-upstream';
 import { TestNatsServer } from './helpers/nats-server';
+import { ROOT } from './helpers/spawn-app';
+import { createTestDatabase } from './helpers/test-database';
 import { TestWsClient } from './helpers/ws-client';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -186,9 +189,72 @@ describe('Starting with NATS unreachable', () => {
         (n) => n === 0,
         { what: 'outbox drained' },
       );
+      // request-reply too: the transport kept trying and got there
+      const sibling = await connect({ servers: nats.url });
+      try {
+        const reply = await pollUntil(
+          () =>
+            sibling
+              .request('products.list', JSONCodec().encode({}), { timeout: 500 })
+              .then((msg) => JSONCodec<{ name: string }[]>().decode(msg.data))
+              .catch(() => undefined),
+          (answer) => answer !== undefined,
+          { what: 'an answer over NATS' },
+        );
+        expect(reply?.map((p) => p.name)).toEqual(['offline']);
+      } finally {
+        await sibling.close();
+      }
     } finally {
       await t.close();
       await nats.stop();
+    }
+  });
+
+  it('closed before NATS was ever reachable, leaves nothing dialling it: its process can end', async () => {
+    const nats = await TestNatsServer.start();
+    await nats.stop();
+    const database = await createTestDatabase();
+    // the app as a library would run it (no process.exit at the end): listen, close, nothing else
+    const script = `
+      const { NestFactory } = require('@nestjs/core');
+      const { AppModule } = require('./dist/src/app.module');
+      const { PrototypedExpressAdapter } = require('./dist/src/common/express-adapter');
+      const { configureApp } = require('./dist/src/configure-app');
+      const { startMessaging } = require('./dist/src/events/start-messaging');
+      (async () => {
+        const app = await NestFactory.create(
+          await AppModule.register(),
+          new PrototypedExpressAdapter(),
+          { bodyParser: false, logger: ['error'] },
+        );
+        configureApp(app);
+        startMessaging(app);
+        await app.listen(0, '127.0.0.1');
+        await app.close();
+        console.log('closed');
+      })();`;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: database.url, NATS_URL: nats.url, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'still running'>((resolve) => {
+      timer = setTimeout(() => resolve('still running'), 15_000);
+    });
+    try {
+      const ended = await Promise.race([exited, deadline]);
+      expect(output).toContain('closed');
+      expect(ended).toBe(0);
+    } finally {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      await database.drop();
     }
   });
 });

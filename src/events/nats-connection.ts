@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { connect, Events, NatsConnection as Connection } from 'nats';
+import { Events, NatsConnection as Connection } from 'nats';
 import { appConfig } from '../config/app.config';
 import { natsConfig } from '../config/nats.config';
+import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 
@@ -14,7 +15,7 @@ export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
   private connection?: Connection;
-  private stopped = false;
+  private readonly stopping = new AbortController();
   state: NatsState = 'off';
 
   constructor(
@@ -32,7 +33,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     // drain: what was handed to the client is delivered before the connection closes
     await this.connection?.drain().catch(() => undefined);
   }
@@ -71,17 +72,23 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
 
   private async connectInBackground(): Promise<void> {
     try {
-      const connection = await connect({
-        servers: this.config.servers,
-        name: this.app.instanceId,
-        waitOnFirstConnect: true,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 500,
-      });
-      if (this.stopped) {
-        await connection.close();
-        return;
-      }
+      const connection = await connectUntilStopped(
+        {
+          servers: this.config.servers,
+          name: this.app.instanceId,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: NATS_RETRY_MS,
+        },
+        this.stopping.signal,
+        NATS_RETRY_MS,
+        (error, attempt) => {
+          if (attempt === 1) {
+            this.logger.warn(
+              `NATS not reachable yet (${String(error)}); trying every ${NATS_RETRY_MS} ms`,
+            );
+          }
+        },
+      );
       this.connection = connection;
       this.state = 'connected';
       this.logger.log(`connected to ${connection.getServer()}`);
@@ -95,6 +102,9 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
         }
       }
     } catch (error) {
+      if (error instanceof StoppedBeforeConnect) {
+        return;
+      }
       this.state = 'disconnected';
       this.logger.error(`NATS connection ended: ${String(error)}`);
     }

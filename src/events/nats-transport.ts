@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { CustomStrategy, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { JSONCodec } from 'nats';
+import { JSONCodec, NatsConnection } from 'nats';
+import { connectUntilStopped, NATS_RETRY_MS } from './connect-until-stopped';
 
 const codec = JSONCodec();
 /** Marks requests that came without Nest's packet, so the reply goes back without it too. */
@@ -79,19 +80,41 @@ class NatsTransportLogger extends Logger {
   }
 }
 
-/** Nest's NATS server, with its status lines at the levels an operator should see them. */
+/**
+ * Nest's NATS server, with its status lines at the levels an operator should see them, and a
+ * first connection that a close stops (see connectUntilStopped): closed before NATS was ever
+ * reachable, it rejects with StoppedBeforeConnect instead of dialling on.
+ */
 export class NatsTransport extends ServerNats {
   protected override readonly logger = new NatsTransportLogger('NatsTransport');
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly connectOptions: Required<NatsOptions>['options']) {
+    super(connectOptions);
+  }
+
+  override createNatsClient(): Promise<NatsConnection> {
+    const { servers, name, maxReconnectAttempts, reconnectTimeWait } = this.connectOptions;
+    return connectUntilStopped(
+      { servers, name, maxReconnectAttempts, reconnectTimeWait },
+      this.stopping.signal,
+      NATS_RETRY_MS,
+    );
+  }
+
+  override async close(): Promise<void> {
+    this.stopping.abort();
+    await super.close();
+  }
 }
 
 /** The NATS microservice: never blocks startup, reconnects forever, serves plain and Nest siblings. */
 export function natsMicroserviceOptions(servers: string[], name: string): CustomStrategy {
-  const options: NatsOptions['options'] = {
+  const options: Required<NatsOptions>['options'] = {
     servers,
     name: `${name}-rpc`,
-    waitOnFirstConnect: true,
     maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
+    reconnectTimeWait: NATS_RETRY_MS,
     deserializer: new PlainOrNestDeserializer(),
     serializer: new PlainOrNestSerializer(),
   };

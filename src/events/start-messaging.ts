@@ -1,6 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AllConfig } from '../config';
+import { StoppedBeforeConnect } from './connect-until-stopped';
 import { natsMicroserviceOptions } from './nats-transport';
 
 /**
@@ -21,6 +22,9 @@ export function startMessaging(app: INestApplication): void {
     },
   );
   app.startAllMicroservices().catch((error: unknown) => {
-    new Logger('Messaging').error(`NATS microservice failed to start: ${String(error)}`);
+    // a shutdown before NATS was ever reachable: nothing failed
+    if (!(error instanceof StoppedBeforeConnect)) {
+      new Logger('Messaging').error(`NATS microservice failed to start: ${String(error)}`);
+    }
   });
 }

@@ -1,0 +1,44 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { connect, ConnectionOptions, NatsConnection } from 'nats';
+
+/** Between attempts to reach NATS, before the first connection and (nats.js' reconnects) after. */
+export const NATS_RETRY_MS = 500;
+
+/** Thrown by `connectUntilStopped` when the stop came first: a shutdown, nothing to report. */
+export class StoppedBeforeConnect extends Error {
+  constructor() {
+    super('stopped before NATS was reachable');
+  }
+}
+
+/**
+ * Connects to NATS, trying again every `retryMs` until it succeeds or `signal` aborts. nats.js'
+ * own `waitOnFirstConnect` also retries forever, but nothing can stop it: a service closed while
+ * NATS had never been reachable kept its dial timers, and with them its process, alive.
+ * `onFailure` sees each failed attempt (the first of a streak is worth a log line).
+ */
+export async function connectUntilStopped(
+  options: ConnectionOptions,
+  signal: AbortSignal,
+  retryMs: number,
+  onFailure: (error: unknown, attempt: number) => void = () => undefined,
+): Promise<NatsConnection> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) {
+      throw new StoppedBeforeConnect();
+    }
+    let connection: NatsConnection;
+    try {
+      connection = await connect({ ...options, waitOnFirstConnect: false });
+    } catch (error) {
+      onFailure(error, attempt);
+      await delay(retryMs, undefined, { signal }).catch(() => undefined);
+      continue;
+    }
+    if (signal.aborted) {
+      await connection.close();
+      throw new StoppedBeforeConnect();
+    }
+    return connection;
+  }
+}
