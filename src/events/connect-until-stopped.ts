@@ -12,24 +12,31 @@ export class StoppedBeforeConnect extends Error {
 }
 
 /**
- * Connects to NATS, trying again every `retryMs` until it succeeds or `signal` aborts. nats.js'
- * own `waitOnFirstConnect` also retries forever, but nothing can stop it: a service closed while
+ * Connects to NATS, trying again every `retryMs` until it succeeds or `signal` aborts; the
+ * connection then reconnects forever by itself (every NATS_RETRY_MS). nats.js' own
+ * `waitOnFirstConnect` also retries forever, but nothing can stop it: a service closed while
  * NATS had never been reachable kept its dial timers, and with them its process, alive.
  * `onFailure` sees each failed attempt (the first of a streak is worth a log line).
  */
 export async function connectUntilStopped(
   options: ConnectionOptions,
   signal: AbortSignal,
-  retryMs: number,
+  retryMs = NATS_RETRY_MS,
   onFailure: (error: unknown, attempt: number) => void = () => undefined,
 ): Promise<NatsConnection> {
+  const settings: ConnectionOptions = {
+    ...options,
+    waitOnFirstConnect: false,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: NATS_RETRY_MS,
+  };
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) {
       throw new StoppedBeforeConnect();
     }
     let connection: NatsConnection;
     try {
-      connection = await connect({ ...options, waitOnFirstConnect: false });
+      connection = await connect(settings);
     } catch (error) {
       onFailure(error, attempt);
       await delay(retryMs, undefined, { signal }).catch(() => undefined);

@@ -73,12 +73,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   private async connectInBackground(): Promise<void> {
     try {
       const connection = await connectUntilStopped(
-        {
-          servers: this.config.servers,
-          name: this.app.instanceId,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: NATS_RETRY_MS,
-        },
+        { servers: this.config.servers, name: this.app.instanceId },
         this.stopping.signal,
         NATS_RETRY_MS,
         (error, attempt) => {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomStrategy, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, NatsConnection } from 'nats';
-import { connectUntilStopped, NATS_RETRY_MS } from './connect-until-stopped';
+import { connectUntilStopped } from './connect-until-stopped';
 
 const codec = JSONCodec();
 /** Marks requests that came without Nest's packet, so the reply goes back without it too. */
@@ -94,12 +94,8 @@ export class NatsTransport extends ServerNats {
   }
 
   override createNatsClient(): Promise<NatsConnection> {
-    const { servers, name, maxReconnectAttempts, reconnectTimeWait } = this.connectOptions;
-    return connectUntilStopped(
-      { servers, name, maxReconnectAttempts, reconnectTimeWait },
-      this.stopping.signal,
-      NATS_RETRY_MS,
-    );
+    // as Nest's own does: every option goes to nats.js, which ignores the (de)serializers
+    return connectUntilStopped(this.connectOptions, this.stopping.signal);
   }
 
   override async close(): Promise<void> {
@@ -108,13 +104,11 @@ export class NatsTransport extends ServerNats {
   }
 }
 
-/** The NATS microservice: never blocks startup, reconnects forever, serves plain and Nest siblings. */
+/** The NATS microservice: never blocks startup, reconnects forever (see connectUntilStopped), serves plain and Nest siblings. */
 export function natsMicroserviceOptions(servers: string[], name: string): CustomStrategy {
   const options: Required<NatsOptions>['options'] = {
     servers,
     name: `${name}-rpc`,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: NATS_RETRY_MS,
     deserializer: new PlainOrNestDeserializer(),
     serializer: new PlainOrNestSerializer(),
   };

@@ -6,7 +6,7 @@ import { natsMicroserviceOptions } from './nats-transport';
 
 /**
  * Connects the NATS microservice (subscriptions and request-reply) without waiting for it: with
- * NATS down, an awaited start would hang (waitOnFirstConnect) or kill the process. HTTP and
+ * NATS down, an awaited start would wait until NATS is reachable (connectUntilStopped). HTTP and
  * WebSocket serve meanwhile; the transport connects whenever NATS comes up.
  */
 export function startMessaging(app: INestApplication): void {
