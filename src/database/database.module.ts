@@ -29,7 +29,7 @@ import { TransactionRunner } from './transaction-runner';
     {
       provide: SqlDialect,
       inject: [DataSource],
-      useFactory: (ds: DataSource) => new SqlDialect(ds),
+      useFactory: (ds: DataSource) => new SqlDialect(ds.options),
     },
   ],
   exports: [TransactionRunner, SqlDialect],
@@ -37,13 +37,16 @@ import { TransactionRunner } from './transaction-runner';
 export class DatabaseModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatabaseModule.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: SqlDialect,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.dataSource.options.type === 'sqlite') {
+    if (this.sql.sqlite) {
       // with WAL, NORMAL never corrupts the file and skips an fsync per commit
       await this.dataSource.query('PRAGMA synchronous = NORMAL');
     }
-    this.logger.log(`database ready (${this.dataSource.options.type})`);
+    this.logger.log(`database ready (${this.sql.engine})`);
   }
 }

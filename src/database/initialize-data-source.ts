@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { SqlDialect } from './sql-dialect';
 
 /** Fixed and arbitrary: the PostgreSQL advisory lock instances hold while they migrate. */
 const MIGRATION_LOCK = 7_406_221;
@@ -16,7 +17,7 @@ export async function initializeDataSource(options?: DataSourceOptions): Promise
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
   try {
     if (options.migrationsRun) {
-      await (options.type === 'postgres'
+      await (new SqlDialect(options).postgres
         ? migrateExclusively(dataSource)
         : dataSource.runMigrations());
     }

@@ -1,15 +1,25 @@
-import { DataSource } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
+
+export type SqlEngine = 'sqlite' | 'postgres';
 
 /**
- * The little that differs between the two engines when the hottest writes skip TypeORM's query
- * builder (whose SQL generation for a 100-row statement costs milliseconds of main-thread CPU):
- * parameter placeholders and how a timestamp is bound.
+ * The one place that knows which engine runs: what differs between SQLite and PostgreSQL when
+ * the hottest writes skip TypeORM's query builder (whose SQL generation for a 100-row statement
+ * costs milliseconds of main-thread CPU), and the engine-specific choices elsewhere.
  */
 export class SqlDialect {
-  private readonly postgres: boolean;
+  readonly engine: SqlEngine;
 
-  constructor(dataSource: DataSource) {
-    this.postgres = dataSource.options.type === 'postgres';
+  constructor(options: Pick<DataSourceOptions, 'type'>) {
+    this.engine = options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
+  get postgres(): boolean {
+    return this.engine === 'postgres';
+  }
+
+  get sqlite(): boolean {
+    return this.engine === 'sqlite';
   }
 
   /** `(?, ?), (?, ?)` on SQLite, `($1, $2), ($3, $4)` on PostgreSQL. */

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { SqlDialect } from './sql-dialect';
 import { TransactionRunner } from './transaction-runner';
 
 /** A DataSource stand-in that records when transactions start and end. */
@@ -26,7 +27,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('TransactionRunner', () => {
   it('runs SQLite transactions one at a time, in call order', async () => {
     const fake = fakeDataSource('sqlite');
-    const runner = new TransactionRunner(fake.dataSource);
+    const runner = new TransactionRunner(fake.dataSource, new SqlDialect(fake.dataSource.options));
     const order: number[] = [];
     await Promise.all(
       [0, 1, 2, 3, 4].map((i) =>
@@ -41,7 +42,10 @@ describe('TransactionRunner', () => {
   });
 
   it('keeps the SQLite queue moving after a failed transaction', async () => {
-    const runner = new TransactionRunner(fakeDataSource('sqlite').dataSource);
+    const runner = new TransactionRunner(
+      fakeDataSource('sqlite').dataSource,
+      new SqlDialect({ type: 'sqlite' }),
+    );
     const failed = runner.run(() => Promise.reject(new Error('boom')));
     const next = runner.run(() => Promise.resolve('ok'));
     await expect(failed).rejects.toThrow('boom');
@@ -50,7 +54,7 @@ describe('TransactionRunner', () => {
 
   it('lets PostgreSQL transactions overlap', async () => {
     const fake = fakeDataSource('postgres');
-    const runner = new TransactionRunner(fake.dataSource);
+    const runner = new TransactionRunner(fake.dataSource, new SqlDialect(fake.dataSource.options));
     await Promise.all([1, 2, 3].map(() => runner.run(tick)));
     expect(fake.maxOpen()).toBe(3);
   });

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SqlDialect } from './sql-dialect';
+import { Transaction, transactionOf } from './transaction';
 
 /**
  * The one place write transactions start. On SQLite TypeORM shares a single connection, so two
@@ -11,18 +13,20 @@ import { DataSource, EntityManager } from 'typeorm';
 export class TransactionRunner {
   private readonly serialize: boolean;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly commitHooks = new WeakMap<Transaction, (() => void)[]>();
 
-  constructor(private readonly dataSource: DataSource) {
-    this.serialize = dataSource.options.type === 'sqlite';
+  constructor(
+    private readonly dataSource: DataSource,
+    sql: SqlDialect,
+  ) {
+    this.serialize = sql.sqlite;
   }
 
-  private readonly commitHooks = new WeakMap<EntityManager, (() => void)[]>();
-
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    let manager: EntityManager | undefined;
-    const tracked = (m: EntityManager) => {
-      manager = m;
-      return work(m);
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let tx: Transaction | undefined;
+    const tracked = (manager: EntityManager) => {
+      tx = transactionOf(manager);
+      return work(tx);
     };
     let result: Promise<T>;
     if (this.serialize) {
@@ -34,14 +38,14 @@ export class TransactionRunner {
     }
     const value = await result;
     // committed: run what was waiting for it, in the order it was registered
-    for (const hook of (manager && this.commitHooks.get(manager)) ?? []) {
+    for (const hook of (tx && this.commitHooks.get(tx)) ?? []) {
       hook();
     }
     return value;
   }
 
-  /** Runs `hook` once the transaction of `tx` has committed (never if it rolls back). */
-  afterCommit(tx: EntityManager, hook: () => void): void {
+  /** Runs `hook` once the transaction `tx` has committed (never if it rolls back). */
+  afterCommit(tx: Transaction, hook: () => void): void {
     const hooks = this.commitHooks.get(tx) ?? [];
     hooks.push(hook);
     this.commitHooks.set(tx, hooks);

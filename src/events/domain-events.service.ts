@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { appConfig } from '../config/app.config';
 import { SqlDialect } from '../database/sql-dialect';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEventMap, DomainEventName, EventEnvelope, subjectFor } from './domain-events';
 import { OutboxEvent } from './entities/outbox-event.entity';
+import { managerOf, Transaction } from '../database/transaction';
 
 /**
  * Services raise events here, inside the transaction of their change: the event is written to the
@@ -29,7 +29,7 @@ export class DomainEvents {
   }
 
   async record<E extends DomainEventName>(
-    tx: EntityManager,
+    tx: Transaction,
     event: E,
     payload: DomainEventMap[E],
   ): Promise<EventEnvelope<E>> {
@@ -40,7 +40,7 @@ export class DomainEvents {
       ts: new Date().toISOString(),
       origin: this.origin,
     };
-    await tx
+    await managerOf(tx)
       .createQueryBuilder()
       .insert()
       .into(OutboxEvent)
@@ -58,7 +58,7 @@ export class DomainEvents {
 
   /** Several events of one transaction in one multi-row INSERT (plain SQL: refresh_all's hot path). */
   async recordMany(
-    tx: EntityManager,
+    tx: Transaction,
     events: { [E in DomainEventName]: { event: E; payload: DomainEventMap[E] } }[DomainEventName][],
   ): Promise<void> {
     if (events.length === 0) {
@@ -77,7 +77,7 @@ export class DomainEvents {
     for (const e of envelopes) {
       params.push(subjectFor(e.event, e.payload), JSON.stringify(e), createdAt);
     }
-    await tx.query(
+    await managerOf(tx).query(
       `INSERT INTO outbox (subject, envelope, created_at) VALUES ${this.sql.valueRows(envelopes.length, 3)}`,
       params,
     );

@@ -6,6 +6,8 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { SqlDialect } from '../database/sql-dialect';
+import { managerOf } from '../database/transaction';
 import { TransactionRunner } from '../database/transaction-runner';
 import { MetricsService } from '../metrics/metrics.service';
 import { DomainEvents } from './domain-events.service';
@@ -43,6 +45,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly transactions: TransactionRunner,
     private readonly events: DomainEvents,
     private readonly metrics: MetricsService,
+    private readonly sql: SqlDialect,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -111,9 +114,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async publishBatch(): Promise<number> {
-    if (this.outbox.manager.connection.options.type === 'postgres') {
+    if (this.sql.postgres) {
       return this.transactions.run(async (tx) => {
-        const rows = await tx
+        const rows = await managerOf(tx)
           .getRepository(OutboxEvent)
           .createQueryBuilder('o')
           .where('o.sentAt IS NULL')
@@ -124,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           .getMany();
         await this.publish(rows);
         if (rows.length > 0) {
-          await tx
+          await managerOf(tx)
             .getRepository(OutboxEvent)
             .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date() });
         }
@@ -140,7 +143,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.publish(rows);
     if (rows.length > 0) {
       await this.transactions.run((tx) =>
-        tx
+        managerOf(tx)
           .getRepository(OutboxEvent)
           .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date() }),
       );
@@ -161,7 +164,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async retireWhileOff(): Promise<void> {
     await this.transactions.run((tx) =>
-      tx.getRepository(OutboxEvent).update({ sentAt: IsNull() }, { sentAt: new Date() }),
+      managerOf(tx).getRepository(OutboxEvent).update({ sentAt: IsNull() }, { sentAt: new Date() }),
     );
     await this.cleanup();
   }
@@ -172,7 +175,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     this.lastCleanup = Date.now();
     await this.transactions.run((tx) =>
-      tx
+      managerOf(tx)
         .getRepository(OutboxEvent)
         .delete({ sentAt: LessThan(new Date(Date.now() - KEEP_SENT_MS)) }),
     );

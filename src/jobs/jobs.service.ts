@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { appConfig } from '../config/app.config';
@@ -17,6 +16,7 @@ import { LeasesService } from '../leases/leases.service';
 import { JobDto } from './dto/job.dto';
 import { Job, JobState } from './entities/job.entity';
 import { JobsRepository } from './jobs.repository';
+import { Transaction } from '../database/transaction';
 
 export interface JobCounts {
   processed: number;
@@ -369,7 +369,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Records a dead instance's job as failed, with the progress it had saved. */
-  private async interrupt(tx: EntityManager, job: Job): Promise<boolean> {
+  private async interrupt(tx: Transaction, job: Job): Promise<boolean> {
     job.state = 'failed';
     job.finishedAt = new Date();
     job.errors = withProblem(
@@ -392,7 +392,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async record(
-    tx: EntityManager,
+    tx: Transaction,
     event: 'job.started' | 'job.finished',
     job: Job,
   ): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { managerOf, Transaction } from '../database/transaction';
 import { Page } from '../common/pagination.dto';
 import { Job } from './entities/job.entity';
 import { JobsRepository } from './jobs.repository';
@@ -15,15 +16,15 @@ export class JobsTypeormRepository extends JobsRepository {
     return this.repo.findOneBy({ id });
   }
 
-  findRunning(kind: string, tx?: EntityManager): Promise<Job | null> {
-    return (tx ? tx.getRepository(Job) : this.repo).findOne({
+  findRunning(kind: string, tx?: Transaction): Promise<Job | null> {
+    return (tx ? managerOf(tx).getRepository(Job) : this.repo).findOne({
       where: { kind, state: 'running' },
       order: { startedAt: 'DESC' },
     });
   }
 
-  listRunning(tx?: EntityManager, kind?: string): Promise<Job[]> {
-    return (tx ? tx.getRepository(Job) : this.repo).find({
+  listRunning(tx?: Transaction, kind?: string): Promise<Job[]> {
+    return (tx ? managerOf(tx).getRepository(Job) : this.repo).find({
       where: kind === undefined ? { state: 'running' } : { kind, state: 'running' },
       order: { startedAt: 'ASC' },
     });
@@ -38,13 +39,15 @@ export class JobsTypeormRepository extends JobsRepository {
     return new Page(items, total);
   }
 
-  async insert(tx: EntityManager, job: Job): Promise<void> {
-    await tx.getRepository(Job).insert(job);
+  async insert(tx: Transaction, job: Job): Promise<void> {
+    await managerOf(tx).getRepository(Job).insert(job);
   }
 
-  async updateIfRunning(tx: EntityManager, job: Job): Promise<boolean> {
+  async updateIfRunning(tx: Transaction, job: Job): Promise<boolean> {
     const { id: _id, kind: _kind, owner: _owner, startedAt: _startedAt, ...fields } = job;
-    const result = await tx.getRepository(Job).update({ id: job.id, state: 'running' }, fields);
+    const result = await managerOf(tx)
+      .getRepository(Job)
+      .update({ id: job.id, state: 'running' }, fields);
     return (result.affected ?? 0) > 0;
   }
 }

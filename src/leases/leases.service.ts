@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { EntityManager } from 'typeorm';
 import { appConfig } from '../config/app.config';
 import { clusterConfig } from '../config/cluster.config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LeasesRepository } from './leases.repository';
+import { Transaction } from '../database/transaction';
 
 /**
  * Leases held by this instance, named in the database: what makes "once across all instances"
@@ -35,7 +35,7 @@ export class LeasesService implements BeforeApplicationShutdown {
    */
   async acquire(
     name: string,
-    { ttlMs = this.ttlMs, tx }: { ttlMs?: number; tx?: EntityManager } = {},
+    { ttlMs = this.ttlMs, tx }: { ttlMs?: number; tx?: Transaction } = {},
   ): Promise<boolean> {
     const taken = tx
       ? await this.leases.acquire(tx, name, this.owner, ttlMs)
@@ -59,7 +59,7 @@ export class LeasesService implements BeforeApplicationShutdown {
     return renewed;
   }
 
-  async release(name: string, tx?: EntityManager): Promise<void> {
+  async release(name: string, tx?: Transaction): Promise<void> {
     this.held.delete(name);
     await (tx
       ? this.leases.release(tx, name, this.owner)

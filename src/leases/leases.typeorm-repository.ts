@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { SqlDialect } from '../database/sql-dialect';
+import { managerOf, Transaction } from '../database/transaction';
 import { LeasesRepository } from './leases.repository';
 
 interface Dialect {
@@ -28,12 +30,15 @@ const SQLITE: Dialect = {
 export class LeasesTypeormRepository extends LeasesRepository {
   private readonly sql: Dialect;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    dialect: SqlDialect,
+  ) {
     super();
-    this.sql = dataSource.options.type === 'postgres' ? POSTGRES : SQLITE;
+    this.sql = dialect.postgres ? POSTGRES : SQLITE;
   }
 
-  async acquire(tx: EntityManager, name: string, owner: string, ttlMs: number): Promise<boolean> {
+  async acquire(tx: Transaction, name: string, owner: string, ttlMs: number): Promise<boolean> {
     const { now, later, param } = this.sql;
     // one statement: the first taker inserts; later ones update only a row that is theirs or
     // expired. On PostgreSQL a concurrent taker waits on the row lock, then re-checks the WHERE.
@@ -47,7 +52,7 @@ export class LeasesTypeormRepository extends LeasesRepository {
     return affected > 0;
   }
 
-  async renew(tx: EntityManager, name: string, owner: string, ttlMs: number): Promise<boolean> {
+  async renew(tx: Transaction, name: string, owner: string, ttlMs: number): Promise<boolean> {
     const { now, later, param } = this.sql;
     const affected = await this.affected(
       tx,
@@ -58,20 +63,21 @@ export class LeasesTypeormRepository extends LeasesRepository {
     return affected > 0;
   }
 
-  async release(tx: EntityManager, name: string, owner: string): Promise<void> {
+  async release(tx: Transaction, name: string, owner: string): Promise<void> {
     const { param } = this.sql;
-    await tx.query(`DELETE FROM leases WHERE name = ${param(1)} AND owner = ${param(2)}`, [
-      name,
-      owner,
-    ]);
+    await managerOf(tx).query(
+      `DELETE FROM leases WHERE name = ${param(1)} AND owner = ${param(2)}`,
+      [name, owner],
+    );
   }
 
   /** Rows a write changed, as both drivers report it (a structured result). */
-  private async affected(tx: EntityManager, sql: string, params: unknown[]): Promise<number> {
-    if (!tx.queryRunner) {
+  private async affected(tx: Transaction, sql: string, params: unknown[]): Promise<number> {
+    const runner = managerOf(tx).queryRunner;
+    if (!runner) {
       throw new Error('a lease is written inside a transaction');
     }
-    const result = await tx.queryRunner.query(sql, params, true);
+    const result = await runner.query(sql, params, true);
     return result.affected ?? 0;
   }
 

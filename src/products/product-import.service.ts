@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { mapWithLimit } from '../common/map-with-limit';
 import { untilAborted } from '../common/until-aborted';
@@ -16,6 +15,7 @@ import { JobProgress, JobsService } from '../jobs/jobs.service';
 import { FetchStatus } from './dto/fetch-external.dto';
 import { Product } from './entities/product.entity';
 import { ProductsRepository } from './products.repository';
+import { Transaction } from '../database/transaction';
 
 export interface FetchOutcome {
   externalId: string;
@@ -227,7 +227,7 @@ export class ProductImportService {
    * the new rows, one multi-row outbox INSERT. Row-by-row writes cost ~200 statements per
    * 100 products, and the CPU they take is what other requests wait for during a refresh.
    */
-  private async upsertIn(tx: EntityManager, records: ExternalProduct[]): Promise<FetchOutcome[]> {
+  private async upsertIn(tx: Transaction, records: ExternalProduct[]): Promise<FetchOutcome[]> {
     const existing = new Map(
       (
         await this.products.findByExternalIds(

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { Transaction } from '../database/transaction';
 import { Page } from '../common/pagination.dto';
 import { Product } from './entities/product.entity';
 
@@ -19,21 +19,20 @@ export type NewProduct = Omit<Product, 'id'>;
 export type UpsertAction = 'created' | 'updated';
 
 /**
- * The products store. Writes take the transaction's EntityManager so that a service can group
+ * The products store. Writes take the transaction's Transaction so that a service can group
  * them (and, later, its outbox rows) in one transaction from the TransactionRunner.
  */
 export abstract class ProductsRepository {
-  abstract findById(id: number, tx?: EntityManager): Promise<Product | null>;
-  abstract findByExternalId(externalId: string, tx?: EntityManager): Promise<Product | null>;
+  abstract findById(id: number, tx?: Transaction): Promise<Product | null>;
   abstract list(filter: ProductListFilter): Promise<Page<Product>>;
-  abstract findByExternalIds(tx: EntityManager, externalIds: string[]): Promise<Product[]>;
+  abstract findByExternalIds(tx: Transaction, externalIds: string[]): Promise<Product[]>;
   abstract countWithExternalId(): Promise<number>;
   /** Keyset page over products that have an external_id, in id order, after `afterId`. */
   abstract externalIdsAfter(
     afterId: number,
     limit: number,
   ): Promise<{ id: number; externalId: string }[]>;
-  abstract insert(tx: EntityManager, product: NewProduct): Promise<Product>;
+  abstract insert(tx: Transaction, product: NewProduct): Promise<Product>;
   /**
    * Inserts the new, updates name/description/price/updated_at of the existing whose content
    * differs (one statement). Returns what it did per external id; an id it left alone (a
@@ -41,10 +40,10 @@ export abstract class ProductsRepository {
    * caller saw stored — exact where writes are serialized (SQLite), a guess elsewhere.
    */
   abstract upsertByExternalId(
-    tx: EntityManager,
+    tx: Transaction,
     products: NewProduct[],
     expectedExisting: ReadonlySet<string>,
   ): Promise<Map<string, UpsertAction>>;
-  abstract update(tx: EntityManager, product: Product): Promise<Product>;
-  abstract delete(tx: EntityManager, id: number): Promise<void>;
+  abstract update(tx: Transaction, product: Product): Promise<Product>;
+  abstract delete(tx: Transaction, id: number): Promise<void>;
 }

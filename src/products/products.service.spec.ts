@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { Transaction } from '../database/transaction';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -20,14 +20,11 @@ class InMemoryProducts extends ProductsRepository {
   findById(id: number) {
     return Promise.resolve(this.rows.find((p) => p.id === id) ?? null);
   }
-  findByExternalId(externalId: string) {
-    return Promise.resolve(this.rows.find((p) => p.externalId === externalId) ?? null);
-  }
   list(filter: ProductListFilter) {
     this.lastFilter = filter;
     return Promise.resolve(new Page(this.rows, this.rows.length));
   }
-  findByExternalIds(_tx: EntityManager, ids: string[]) {
+  findByExternalIds(_tx: Transaction, ids: string[]) {
     return Promise.resolve(
       this.rows.filter((p) => p.externalId !== null && ids.includes(p.externalId)),
     );
@@ -46,7 +43,7 @@ class InMemoryProducts extends ProductsRepository {
   upsertByExternalId() {
     return Promise.resolve(new Map<string, UpsertAction>());
   }
-  insert(_tx: EntityManager, product: NewProduct) {
+  insert(_tx: Transaction, product: NewProduct) {
     if (this.failNextInsertWith) {
       return Promise.reject(this.failNextInsertWith);
     }
@@ -54,10 +51,10 @@ class InMemoryProducts extends ProductsRepository {
     this.rows.push(row);
     return Promise.resolve(row);
   }
-  update(_tx: EntityManager, product: Product) {
+  update(_tx: Transaction, product: Product) {
     return Promise.resolve(product);
   }
-  delete(_tx: EntityManager, id: number) {
+  delete(_tx: Transaction, id: number) {
     this.rows = this.rows.filter((p) => p.id !== id);
     return Promise.resolve();
   }
@@ -65,7 +62,7 @@ class InMemoryProducts extends ProductsRepository {
 
 const fakeEvents = { record: () => Promise.resolve() } as unknown as DomainEvents;
 const directRunner = {
-  run: (work: (m: EntityManager) => Promise<unknown>) => work({} as EntityManager),
+  run: (work: (m: Transaction) => Promise<unknown>) => work({} as Transaction),
 };
 
 describe('ProductsService', () => {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { isUniqueViolation } from '../database/database-errors';
@@ -11,6 +10,7 @@ import { ListProductsQueryDto, ProductSortKey } from './dto/list-products-query.
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
 import { ProductSortColumn, ProductsRepository } from './products.repository';
+import { Transaction } from '../database/transaction';
 
 const SORT_COLUMNS: Record<ProductSortKey, ProductSortColumn> = {
   id: 'id',
@@ -118,7 +118,7 @@ export class ProductsService {
   /** Runs a write; a unique violation that slipped past the check (a race) is still a 409. */
   private async write<T>(
     externalId: string | null | undefined,
-    work: (tx: EntityManager) => Promise<T>,
+    work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
     try {
       return await this.transactions.run(work);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { isUniqueViolation } from '../database/database-errors';
@@ -11,6 +10,7 @@ import { ItemDto } from './dto/item.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
 import { ItemsRepository } from './items.repository';
+import { Transaction } from '../database/transaction';
 
 /** Items over REST; every rate change appends a history point in the same transaction. */
 @Injectable()
@@ -97,7 +97,7 @@ export class ItemsService {
 
   private async write<T>(
     pair: { base?: string; code?: string },
-    work: (tx: EntityManager) => Promise<T>,
+    work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
     try {
       return await this.transactions.run(work);

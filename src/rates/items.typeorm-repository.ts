@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import { SqlDialect } from '../database/sql-dialect';
+import { managerOf, Transaction } from '../database/transaction';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
@@ -8,18 +10,16 @@ import { ItemListFilter, ItemsRepository, NewHistoryPoint, NewItem } from './ite
 
 @Injectable()
 export class ItemsTypeormRepository extends ItemsRepository {
-  private readonly sqlite: boolean;
-
   constructor(
     @InjectRepository(Item) private readonly items: Repository<Item>,
     @InjectRepository(RateHistory) private readonly points: Repository<RateHistory>,
+    private readonly sql: SqlDialect,
   ) {
     super();
-    this.sqlite = items.manager.connection.options.type === 'sqlite';
   }
 
-  findById(id: number, tx?: EntityManager): Promise<Item | null> {
-    return (tx ? tx.getRepository(Item) : this.items).findOneBy({ id });
+  findById(id: number, tx?: Transaction): Promise<Item | null> {
+    return (tx ? managerOf(tx).getRepository(Item) : this.items).findOneBy({ id });
   }
 
   async list(filter: ItemListFilter): Promise<Page<Item>> {
@@ -37,31 +37,40 @@ export class ItemsTypeormRepository extends ItemsRepository {
     return new Page(items, total);
   }
 
-  findByBases(tx: EntityManager, bases: string[]): Promise<Item[]> {
-    return tx.getRepository(Item).findBy({ base: In(bases) });
+  findByBases(tx: Transaction, bases: string[]): Promise<Item[]> {
+    return managerOf(tx)
+      .getRepository(Item)
+      .findBy({ base: In(bases) });
   }
 
-  async insert(tx: EntityManager, item: NewItem): Promise<Item> {
-    const query = tx.createQueryBuilder().insert().into(Item).values(item).updateEntity(false);
-    const result = await (this.sqlite ? query : query.returning('id')).execute();
+  async insert(tx: Transaction, item: NewItem): Promise<Item> {
+    const query = managerOf(tx)
+      .createQueryBuilder()
+      .insert()
+      .into(Item)
+      .values(item)
+      .updateEntity(false);
+    const result = await (this.sql.sqlite ? query : query.returning('id')).execute();
     const raw: unknown = result.raw;
-    const id = this.sqlite ? (raw as number) : (raw as { id: number }[])[0].id;
+    const id = this.sql.sqlite ? (raw as number) : (raw as { id: number }[])[0].id;
     return Object.assign(new Item(), item, { id });
   }
 
-  async update(tx: EntityManager, item: Item): Promise<Item> {
+  async update(tx: Transaction, item: Item): Promise<Item> {
     const { code, base, rate, source, updatedAt } = item;
-    await tx.getRepository(Item).update({ id: item.id }, { code, base, rate, source, updatedAt });
+    await managerOf(tx)
+      .getRepository(Item)
+      .update({ id: item.id }, { code, base, rate, source, updatedAt });
     return item;
   }
 
-  async delete(tx: EntityManager, id: number): Promise<void> {
-    await tx.getRepository(Item).delete({ id });
+  async delete(tx: Transaction, id: number): Promise<void> {
+    await managerOf(tx).getRepository(Item).delete({ id });
   }
 
-  async appendHistory(tx: EntityManager, points: NewHistoryPoint[]): Promise<void> {
+  async appendHistory(tx: Transaction, points: NewHistoryPoint[]): Promise<void> {
     if (points.length > 0) {
-      await tx
+      await managerOf(tx)
         .createQueryBuilder()
         .insert()
         .into(RateHistory)
@@ -79,13 +88,8 @@ export class ItemsTypeormRepository extends ItemsRepository {
       .addOrderBy('h.id', 'DESC')
       .limit(limit);
     if (since) {
-      query.andWhere('h.recordedAt >= :since', { since: this.sqlite ? sqliteTime(since) : since });
+      query.andWhere('h.recordedAt >= :since', { since: this.sql.timestamp(since) });
     }
     return query.getMany();
   }
-}
-
-/** TypeORM stores SQLite datetimes as UTC text; a comparison must use the same form. */
-function sqliteTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
 }
