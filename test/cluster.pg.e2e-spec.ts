@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { entities } from '../src/entities';
 import { Job } from '../src/jobs/entities/job.entity';
 import { Product } from '../src/products/entities/product.entity';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
@@ -72,7 +73,7 @@ describe('Several instances on one PostgreSQL database', () => {
       const ready = await fetch(`${app.baseUrl}/health/ready`);
       expect(ready.status).toBe(200);
     }
-    db = new DataSource(dataSourceOptions(database.url));
+    db = new DataSource(dataSourceOptions(database.url, entities));
     await db.initialize();
   });
 

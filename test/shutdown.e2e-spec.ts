@@ -1,6 +1,7 @@
 import { connect, NatsConnection, Subscription } from 'nats';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { entities } from '../src/entities';
 import { EventEnvelope } from '../src/events/domain-events';
 import { OutboxEvent } from '../src/events/entities/outbox-event.entity';
 import { Job } from '../src/jobs/entities/job.entity';
@@ -62,7 +63,7 @@ describe('Graceful shutdown of the built service', () => {
     database = await createTestDatabase();
     // the test's own connection: it prepares the schema and the products, and reads what the
     // service left behind after it exited
-    db = new DataSource(dataSourceOptions(database.url));
+    db = new DataSource(dataSourceOptions(database.url, entities));
     await db.initialize();
     await db.runMigrations();
     await seed(db, PRODUCTS);

@@ -1,10 +1,15 @@
 import * as sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
-import { entities } from './entities';
 
-/** Driver options for `DATABASE_URL`: `sqlite:<file>` (embedded) or `postgres://…`. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/**
+ * Driver options for `DATABASE_URL`: `sqlite:<file>` (embedded) or `postgres://…`. The app's
+ * modules register their own entities; the migration CLI and tests pass the full list.
+ */
+export function dataSourceOptions(
+  databaseUrl: string,
+  entities: DataSourceOptions['entities'] = [],
+): DataSourceOptions {
   const common = {
     entities,
     migrations,

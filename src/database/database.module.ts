@@ -17,6 +17,7 @@ import { TransactionRunner } from './transaction-runner';
         ...dataSourceOptions(config.get('database.url', { infer: true })),
         // pending migrations run at startup, so a fresh SQLite file is ready to serve
         migrationsRun: true,
+        autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,
       }),
