@@ -12,7 +12,7 @@
 // Usage: npm run build && node bench/external.js
 //   knobs: BENCH_FETCH_IDS=100 BENCH_FETCH_CALLS=5 BENCH_FETCH_LATENCY_MS=50
 //          BENCH_REFRESH_PRODUCTS=10000 BENCH_REFRESH_LATENCY_MS=20 BENCH_CONCURRENCY=16
-//          BENCH_GET_RATE=200 BENCH_GET_CONNECTIONS=4 BENCH_IDLE_SECONDS=5
+//          BENCH_GET_RATE=200 BENCH_GET_CONNECTIONS=4 BENCH_IDLE_SECONDS=12
 //          BENCH_REFRESH_ROUNDS=5 (fresh data and app each; verdicts on the medians)
 //          BENCH_GET_PACED=1 (0: autocannon's own overallRate, which sends per-second bursts)
 const { spawnSync } = require('node:child_process');
