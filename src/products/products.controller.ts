@@ -25,16 +25,14 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { JobDto } from '../jobs/dto/job.dto';
-import {
-  FetchExternalBodyDto,
-  FetchExternalResultDto,
-  parseExternalIds,
-} from './dto/fetch-external.dto';
+import { FetchExternalBodyDto, FetchExternalResultDto } from './dto/fetch-external.dto';
+import { parseExternalIds } from './external-ids';
 import { ProductImportService } from './product-import.service';
 import { PageInterceptor } from '../common/page.interceptor';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { NoBody } from '../common/no-body';
 import { Page } from '../common/pagination.dto';
+import { ID_PARAM } from '../common/entity-id';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ListProductsQueryDto } from './dto/list-products-query.dto';
@@ -42,8 +40,6 @@ import { ProductDto } from './dto/product.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { ProductsService } from './products.service';
 import { RateLimited } from '../security/security.decorators';
-
-const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
 
 @ApiTags('products')
 @ApiExtraModels(FetchExternalBodyDto)

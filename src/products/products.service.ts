@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
-import { isUniqueViolation } from '../database/database-errors';
+import { writeOrConflict } from '../common/write-or-conflict';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { ProductDto } from './dto/product.dto';
@@ -50,7 +50,6 @@ export class ProductsService {
   }
 
   create(dto: CreateProductDto): Promise<Product> {
-    // the unique index is the check for a taken external_id: one statement, and race-free
     return this.write(dto.external_id, async (tx) => {
       const now = new Date();
       const product = await this.products.insert(tx, {
@@ -115,26 +114,19 @@ export class ProductsService {
     });
   }
 
-  /** Runs a write; a unique violation that slipped past the check (a race) is still a 409. */
-  private async write<T>(
+  /** A write in which a taken external_id is a 409. */
+  private write<T>(
     externalId: string | null | undefined,
     work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await this.transactions.run(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw conflict(externalId);
-      }
-      throw error;
-    }
+    return writeOrConflict(
+      this.transactions,
+      work,
+      () =>
+        new DomainError(
+          ErrorCode.Conflict,
+          `external_id "${externalId ?? ''}" is already used by another product`,
+        ),
+    );
   }
-}
-
-function conflict(externalId: string | null | undefined, holderId?: number): DomainError {
-  const who = holderId === undefined ? 'another product' : `product ${holderId}`;
-  return new DomainError(
-    ErrorCode.Conflict,
-    `external_id "${externalId ?? ''}" is already used by ${who}`,
-  );
 }

@@ -22,13 +22,12 @@ import {
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { PageInterceptor } from '../common/page.interceptor';
 import { Page } from '../common/pagination.dto';
+import { ID_PARAM } from '../common/entity-id';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
 import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
 import { HistoryPointDto, ItemDto } from './dto/item.dto';
 import { ItemsService } from './items.service';
-
-const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
 
 @ApiTags('items')
 @Controller('items')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
-import { isUniqueViolation } from '../database/database-errors';
+import { writeOrConflict } from '../common/write-or-conflict';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
@@ -95,20 +95,19 @@ export class ItemsService {
     });
   }
 
-  private async write<T>(
+  /** A write in which a taken (base, code) pair is a 409. */
+  private write<T>(
     pair: { base?: string; code?: string },
     work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await this.transactions.run(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new DomainError(
+    return writeOrConflict(
+      this.transactions,
+      work,
+      () =>
+        new DomainError(
           ErrorCode.Conflict,
           `an item for this base and code${pair.base ? ` (${pair.base}/${pair.code ?? '…'})` : ''} already exists`,
-        );
-      }
-      throw error;
-    }
+        ),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import { DomainError } from '../../common/domain-error';
-import { parseExternalIds } from './fetch-external.dto';
+import { DomainError } from '../common/domain-error';
+import { parseExternalIds } from './external-ids';
 
 const problems = (body: unknown, query?: unknown): unknown => {
   try {
