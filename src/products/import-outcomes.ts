@@ -21,7 +21,7 @@ export interface FetchOutcome {
 }
 
 /** The import's tally of its outcomes, by status. */
-export interface OutcomeCounts {
+interface OutcomeCounts {
   created: number;
   updated: number;
   unchanged: number;
@@ -89,7 +89,7 @@ export function writtenOutcome(
   return { externalId, status: 'updated', product, error: null };
 }
 
-export function countOutcomes(results: FetchOutcome[]): OutcomeCounts {
+function countOutcomes(results: FetchOutcome[]): OutcomeCounts {
   const count = (status: FetchStatus) => results.filter((r) => r.status === status).length;
   return {
     created: count('created'),

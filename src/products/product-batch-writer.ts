@@ -17,7 +17,7 @@ const MAX_ATTEMPTS = 3;
 /** Stores fetched products by external_id, in batches, with their `product.*` events. */
 @Injectable()
 export class ProductBatchWriter {
-  // the import's context: its log lines read as before the writer was split from it
+  // part of the import: its lines carry the import's context
   private readonly logger = new Logger('ProductImportService');
 
   constructor(

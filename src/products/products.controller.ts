@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  Delete,
   Get,
   HttpCode,
   Param,
@@ -16,7 +15,6 @@ import {
   ApiBody,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -30,6 +28,7 @@ import { parseExternalIds } from './external-ids';
 import { ProductImportService } from './product-import.service';
 import { PageInterceptor } from '../common/page.interceptor';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { DeleteById } from '../common/delete-by-id.decorator';
 import { NoBody } from '../common/no-body';
 import { Page } from '../common/pagination.dto';
 import { ID_PARAM } from '../common/entity-id';
@@ -169,12 +168,7 @@ export class ProductsController {
     return ProductDto.from(await this.products.patch(id, dto));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a product' })
-  @ApiParam(ID_PARAM)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrorResponses(400, 404)
+  @DeleteById('Delete a product')
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.products.remove(id);
   }

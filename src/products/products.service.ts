@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { writeOrConflict } from '../common/write-or-conflict';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -10,7 +10,6 @@ import { ListProductsQueryDto, ProductSortKey } from './dto/list-products-query.
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
 import { ProductSortColumn, ProductsRepository } from './products.repository';
-import { Transaction } from '../database/transaction';
 
 const SORT_COLUMNS: Record<ProductSortKey, ProductSortColumn> = {
   id: 'id',
@@ -19,6 +18,9 @@ const SORT_COLUMNS: Record<ProductSortKey, ProductSortColumn> = {
   created_at: 'createdAt',
   updated_at: 'updatedAt',
 };
+
+const externalIdTaken = (externalId: string | null | undefined): string =>
+  `external_id "${externalId ?? ''}" is already used by another product`;
 
 @Injectable()
 export class ProductsService {
@@ -50,7 +52,7 @@ export class ProductsService {
   }
 
   create(dto: CreateProductDto): Promise<Product> {
-    return this.write(dto.external_id, async (tx) => {
+    return writeOrConflict(this.transactions, externalIdTaken(dto.external_id), async (tx) => {
       const now = new Date();
       const product = await this.products.insert(tx, {
         name: dto.name,
@@ -102,7 +104,7 @@ export class ProductsService {
     externalId: string | null | undefined,
     fields: Partial<Omit<Product, 'id' | 'createdAt' | 'updatedAt'>>,
   ): Promise<Product> {
-    return this.write(externalId, async (tx) => {
+    return writeOrConflict(this.transactions, externalIdTaken(externalId), async (tx) => {
       const product = await this.products.findById(id, tx);
       if (!product) {
         throw DomainError.notFound('product', id);
@@ -112,21 +114,5 @@ export class ProductsService {
       await this.events.record(tx, 'product.updated', { ...ProductDto.from(product) });
       return product;
     });
-  }
-
-  /** A write in which a taken external_id is a 409. */
-  private write<T>(
-    externalId: string | null | undefined,
-    work: (tx: Transaction) => Promise<T>,
-  ): Promise<T> {
-    return writeOrConflict(
-      this.transactions,
-      work,
-      () =>
-        new DomainError(
-          ErrorCode.Conflict,
-          `external_id "${externalId ?? ''}" is already used by another product`,
-        ),
-    );
   }
 }

@@ -21,7 +21,7 @@ export class FetchExternalBodyDto {
   external_ids!: (number | string)[];
 }
 
-export class FetchExternalItemDto {
+class FetchExternalItemDto {
   @ApiProperty({ example: '1' })
   external_id!: string;
 
