@@ -6,10 +6,7 @@ import { JobDto } from '../jobs/dto/job.dto';
 import { RateLimited } from '../security/security.decorators';
 import { RatesSyncService } from './rates-sync.service';
 
-/**
- * POST /tasks/run lives here, not beside GET /tasks in the jobs module: the jobs module sits
- * below rates and products (both run their work through it) and must not depend on either.
- */
+/** Not beside GET /tasks in the jobs module: jobs sits below rates and must not depend on it. */
 @ApiTags('tasks')
 @Controller('tasks')
 export class TasksRunController {
