@@ -50,9 +50,8 @@ export class RatesSyncService {
    * A tick never overlaps a sync still running, here or elsewhere (the job's own lease).
    */
   async tick(periodMs: number): Promise<void> {
-    if (
-      !(await this.leases.acquire(RATES_SCHEDULE_LEASE, { ttlMs: periodMs + this.leases.ttlMs }))
-    ) {
+    const leaseMs = periodMs + this.leases.ttlMs;
+    if (!(await this.leases.acquire(RATES_SCHEDULE_LEASE, { ttlMs: leaseMs }))) {
       this.logger.debug('scheduled rates sync skipped: another instance leads the schedule');
       return;
     }
