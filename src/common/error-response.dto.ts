@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** The shape of every error answer, 4xx and 5xx alike (SPEC §2). */
+/** The shape of every error answer, 4xx and 5xx alike. */
 export class ErrorResponseDto {
   @ApiProperty({ example: 404 })
   statusCode!: number;

@@ -1,8 +1,9 @@
 import { IsInt, Max, Min } from 'class-validator';
+import { MAX_ID } from './entity-id';
 
 /** `{id}` of a NATS request: a positive integer, as a REST path id. */
 export class IdMessageDto {
-  @Max(2_147_483_647, { message: 'id must be a positive integer' })
+  @Max(MAX_ID, { message: 'id must be a positive integer' })
   @Min(1, { message: 'id must be a positive integer' })
   @IsInt({ message: 'id must be a positive integer' })
   id!: number;

@@ -1,8 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError, ErrorCode } from './domain-error';
-
-/** Largest id a 32-bit integer column holds; a bigger one can only be "not found" or a driver error. */
-const MAX_ID = 2_147_483_647;
+import { MAX_ID } from './entity-id';
 
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, number> {

@@ -5,7 +5,7 @@ import { UpstreamHttp } from './upstream-http';
 type Mapper = (externalId: string, body: Record<string, unknown>) => ExternalProduct | string;
 
 /** A provider: where a product lives and how its body maps to ours (a string = what is wrong). */
-export interface ProviderShape {
+interface ProviderShape {
   path: (encodedId: string) => string;
   map: Mapper;
 }

@@ -20,6 +20,8 @@ import { performance } from 'node:perf_hooks';
 import type { externalConfig } from '../config/external.config';
 import { UpstreamError } from './upstream-error';
 import {
+  AttemptFailure,
+  ATTEMPT_OUTCOMES,
   CircuitStateName,
   UpstreamHttp,
   UpstreamObserver,
@@ -149,6 +151,15 @@ export class ResilientHttpClient extends UpstreamHttp {
         attempt,
         outcome,
       });
+    const failed = (
+      failure: AttemptFailure,
+      message: string,
+      status?: number,
+      retryAfterMs?: number,
+    ): UpstreamError => {
+      log(status ?? null, ATTEMPT_OUTCOMES[failure]);
+      return new UpstreamError(failure, message, status, retryAfterMs);
+    };
     let response;
     try {
       response = await this.http.get<unknown>(url, {
@@ -166,10 +177,9 @@ export class ResilientHttpClient extends UpstreamHttp {
         (error.code === 'ECONNABORTED' ||
           error.code === 'ETIMEDOUT' ||
           error.code === 'ERR_CANCELED');
-      log(null, timedOut ? 'timeout' : 'network_error');
       throw timedOut
-        ? new UpstreamError('timeout', `no answer within ${this.config.timeoutMs} ms`)
-        : new UpstreamError(
+        ? failed('timeout', `no answer within ${this.config.timeoutMs} ms`)
+        : failed(
             'network',
             `cannot reach upstream: ${isAxiosError(error) ? (error.code ?? error.message) : String(error)}`,
           );
@@ -180,17 +190,13 @@ export class ResilientHttpClient extends UpstreamHttp {
       return { status, data: response.data };
     }
     if (status === 429) {
-      log(status, 'rate_limited');
-      throw new UpstreamError(
+      throw failed(
         'rate_limited',
         'upstream answered 429',
         status,
         parseRetryAfter(response.headers['retry-after']),
       );
     }
-    log(status, status >= 500 ? 'server_error' : 'client_error');
-    throw status >= 500
-      ? new UpstreamError('server', `upstream answered ${status}`, status)
-      : new UpstreamError('client', `upstream answered ${status}`, status);
+    throw failed(status >= 500 ? 'server' : 'client', `upstream answered ${status}`, status);
   }
 }

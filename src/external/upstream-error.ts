@@ -8,6 +8,16 @@ export type UpstreamFailure =
   | 'bad_body' // 2xx with a body of the wrong shape
   | 'circuit_open'; // not attempted: the host's breaker is open
 
+/** Failures that may pass: the upstream may answer differently next time. */
+const TRANSIENT: readonly UpstreamFailure[] = ['timeout', 'network', 'server', 'rate_limited'];
+
+/**
+ * The upstream is unreachable or unwell (a transient failure, or its breaker is open), rather
+ * than refusing this one request.
+ */
+export const saysUpstreamIsDown = (failure: UpstreamFailure): boolean =>
+  failure === 'circuit_open' || TRANSIENT.includes(failure);
+
 export class UpstreamError extends Error {
   constructor(
     readonly failure: UpstreamFailure,
@@ -22,6 +32,6 @@ export class UpstreamError extends Error {
 
   /** Worth another attempt: the upstream may answer differently next time. */
   get transient(): boolean {
-    return ['timeout', 'network', 'server', 'rate_limited'].includes(this.failure);
+    return TRANSIENT.includes(this.failure);
   }
 }

@@ -1,3 +1,5 @@
+import type { UpstreamFailure } from './upstream-error';
+
 /** What an upstream GET returned (any status the caller accepts). */
 export interface UpstreamResponse {
   status: number;
@@ -16,8 +18,19 @@ export abstract class UpstreamHttp {
   abstract circuitOpenFor(url: string): number | undefined;
 }
 
-export type UpstreamOutcome =
-  'ok' | 'timeout' | 'network_error' | 'rate_limited' | 'server_error' | 'client_error';
+/** The failures one attempt can end in; `bad_body` and `circuit_open` come before or after. */
+export type AttemptFailure = Exclude<UpstreamFailure, 'bad_body' | 'circuit_open'>;
+
+/** How a failed attempt is named in its log line and the `outcome` label of its metrics. */
+export const ATTEMPT_OUTCOMES = {
+  timeout: 'timeout',
+  network: 'network_error',
+  server: 'server_error',
+  rate_limited: 'rate_limited',
+  client: 'client_error',
+} as const satisfies Record<AttemptFailure, string>;
+
+export type UpstreamOutcome = 'ok' | (typeof ATTEMPT_OUTCOMES)[AttemptFailure];
 
 export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
 

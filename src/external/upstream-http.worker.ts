@@ -2,7 +2,7 @@
  * The worker thread that makes the service's outbound GETs (see WorkerHttpClient): request
  * building, sockets, JSON parsing and the resilience policies run here, so a refresh of
  * thousands of products does not take the main thread's event loop from the API. It loads only
- * axios and cockatiel (not Nest), so it is up in a few tens of milliseconds.
+ * axios and cockatiel (not Nest), so it starts in a moment.
  */
 import axios from 'axios';
 import { AsyncLocalStorage } from 'node:async_hooks';

@@ -8,7 +8,7 @@ export interface CallRequest {
   acceptStatuses: number[];
 }
 
-export interface SerializedUpstreamError {
+interface SerializedUpstreamError {
   failure: UpstreamFailure;
   message: string;
   status?: number;

@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  Delete,
   Get,
   HttpCode,
   Param,
@@ -16,7 +15,6 @@ import {
   ApiBody,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -25,16 +23,15 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { JobDto } from '../jobs/dto/job.dto';
-import {
-  FetchExternalBodyDto,
-  FetchExternalResultDto,
-  parseExternalIds,
-} from './dto/fetch-external.dto';
+import { FetchExternalBodyDto, FetchExternalResultDto } from './dto/fetch-external.dto';
+import { parseExternalIds } from './external-ids';
 import { ProductImportService } from './product-import.service';
 import { PageInterceptor } from '../common/page.interceptor';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { DeleteById } from '../common/delete-by-id.decorator';
 import { NoBody } from '../common/no-body';
 import { Page } from '../common/pagination.dto';
+import { ID_PARAM } from '../common/entity-id';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ListProductsQueryDto } from './dto/list-products-query.dto';
@@ -42,8 +39,6 @@ import { ProductDto } from './dto/product.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { ProductsService } from './products.service';
 import { RateLimited } from '../security/security.decorators';
-
-const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
 
 @ApiTags('products')
 @ApiExtraModels(FetchExternalBodyDto)
@@ -173,12 +168,7 @@ export class ProductsController {
     return ProductDto.from(await this.products.patch(id, dto));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a product' })
-  @ApiParam(ID_PARAM)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrorResponses(400, 404)
+  @DeleteById('Delete a product')
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.products.remove(id);
   }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExternalModule } from '../external/external.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { Product } from './entities/product.entity';
+import { ProductBatchWriter } from './product-batch-writer';
 import { ProductImportService } from './product-import.service';
 import { ProductsController } from './products.controller';
 import { ProductsMessagesController } from './products.messages';
@@ -16,6 +17,7 @@ import { ProductsTypeormRepository } from './products.typeorm-repository';
   providers: [
     ProductsService,
     ProductImportService,
+    ProductBatchWriter,
     { provide: ProductsRepository, useClass: ProductsTypeormRepository },
   ],
   exports: [ProductsService],

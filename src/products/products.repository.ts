@@ -19,8 +19,8 @@ export type NewProduct = Omit<Product, 'id'>;
 export type UpsertAction = 'created' | 'updated';
 
 /**
- * The products store. Writes take the transaction's Transaction so that a service can group
- * them (and, later, its outbox rows) in one transaction from the TransactionRunner.
+ * The products store. Writes take a Transaction from the TransactionRunner, so a service
+ * groups them with its outbox rows in one transaction.
  */
 export abstract class ProductsRepository {
   abstract findById(id: number, tx?: Transaction): Promise<Product | null>;

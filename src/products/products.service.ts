@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
-import { isUniqueViolation } from '../database/database-errors';
+import { writeOrConflict } from '../common/write-or-conflict';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { ProductDto } from './dto/product.dto';
@@ -10,7 +10,6 @@ import { ListProductsQueryDto, ProductSortKey } from './dto/list-products-query.
 import { UpdateProductDto } from './dto/update-product.dto';
 import { Product } from './entities/product.entity';
 import { ProductSortColumn, ProductsRepository } from './products.repository';
-import { Transaction } from '../database/transaction';
 
 const SORT_COLUMNS: Record<ProductSortKey, ProductSortColumn> = {
   id: 'id',
@@ -19,6 +18,9 @@ const SORT_COLUMNS: Record<ProductSortKey, ProductSortColumn> = {
   created_at: 'createdAt',
   updated_at: 'updatedAt',
 };
+
+const externalIdTaken = (externalId: string | null | undefined): string =>
+  `external_id "${externalId ?? ''}" is already used by another product`;
 
 @Injectable()
 export class ProductsService {
@@ -50,8 +52,7 @@ export class ProductsService {
   }
 
   create(dto: CreateProductDto): Promise<Product> {
-    // the unique index is the check for a taken external_id: one statement, and race-free
-    return this.write(dto.external_id, async (tx) => {
+    return writeOrConflict(this.transactions, externalIdTaken(dto.external_id), async (tx) => {
       const now = new Date();
       const product = await this.products.insert(tx, {
         name: dto.name,
@@ -103,7 +104,7 @@ export class ProductsService {
     externalId: string | null | undefined,
     fields: Partial<Omit<Product, 'id' | 'createdAt' | 'updatedAt'>>,
   ): Promise<Product> {
-    return this.write(externalId, async (tx) => {
+    return writeOrConflict(this.transactions, externalIdTaken(externalId), async (tx) => {
       const product = await this.products.findById(id, tx);
       if (!product) {
         throw DomainError.notFound('product', id);
@@ -114,27 +115,4 @@ export class ProductsService {
       return product;
     });
   }
-
-  /** Runs a write; a unique violation that slipped past the check (a race) is still a 409. */
-  private async write<T>(
-    externalId: string | null | undefined,
-    work: (tx: Transaction) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await this.transactions.run(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw conflict(externalId);
-      }
-      throw error;
-    }
-  }
-}
-
-function conflict(externalId: string | null | undefined, holderId?: number): DomainError {
-  const who = holderId === undefined ? 'another product' : `product ${holderId}`;
-  return new DomainError(
-    ErrorCode.Conflict,
-    `external_id "${externalId ?? ''}" is already used by ${who}`,
-  );
 }

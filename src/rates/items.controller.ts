@@ -1,34 +1,22 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { DeleteById } from '../common/delete-by-id.decorator';
 import { PageInterceptor } from '../common/page.interceptor';
 import { Page } from '../common/pagination.dto';
+import { ID_PARAM } from '../common/entity-id';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
 import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
 import { HistoryPointDto, ItemDto } from './dto/item.dto';
 import { ItemsService } from './items.service';
-
-const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'Positive integer' } as const;
 
 @ApiTags('items')
 @Controller('items')
@@ -87,12 +75,7 @@ export class ItemsController {
     return ItemDto.from(await this.items.patch(id, dto));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a rate and its history' })
-  @ApiParam(ID_PARAM)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrorResponses(400, 404)
+  @DeleteById('Delete a rate and its history')
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.items.remove(id);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { DomainError } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
-import { isUniqueViolation } from '../database/database-errors';
+import { writeOrConflict } from '../common/write-or-conflict';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
@@ -10,7 +10,9 @@ import { ItemDto } from './dto/item.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
 import { ItemsRepository } from './items.repository';
-import { Transaction } from '../database/transaction';
+
+const pairTaken = (pair: { base?: string; code?: string }): string =>
+  `an item for this base and code${pair.base ? ` (${pair.base}/${pair.code ?? '…'})` : ''} already exists`;
 
 /** Items over REST; every rate change appends a history point in the same transaction. */
 @Injectable()
@@ -39,7 +41,7 @@ export class ItemsService {
   }
 
   async create(dto: CreateItemDto): Promise<Item> {
-    const item = await this.write(dto, async (tx) => {
+    const item = await writeOrConflict(this.transactions, pairTaken(dto), async (tx) => {
       const now = new Date();
       const created = await this.items.insert(tx, {
         code: dto.code,
@@ -59,7 +61,7 @@ export class ItemsService {
   }
 
   async patch(id: number, dto: UpdateItemDto): Promise<Item> {
-    const item = await this.write(dto, async (tx) => {
+    const item = await writeOrConflict(this.transactions, pairTaken(dto), async (tx) => {
       const current = await this.items.findById(id, tx);
       if (!current) {
         throw DomainError.notFound('item', id);
@@ -93,22 +95,5 @@ export class ItemsService {
       await this.items.delete(tx, id);
       await this.events.record(tx, 'item.deleted', { ...ItemDto.from(current) });
     });
-  }
-
-  private async write<T>(
-    pair: { base?: string; code?: string },
-    work: (tx: Transaction) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await this.transactions.run(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new DomainError(
-          ErrorCode.Conflict,
-          `an item for this base and code${pair.base ? ` (${pair.base}/${pair.code ?? '…'})` : ''} already exists`,
-        );
-      }
-      throw error;
-    }
   }
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
 import { managerOf, Transaction } from '../database/transaction';
+import { insertWithId } from '../common/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
@@ -43,17 +44,8 @@ export class ItemsTypeormRepository extends ItemsRepository {
       .findBy({ base: In(bases) });
   }
 
-  async insert(tx: Transaction, item: NewItem): Promise<Item> {
-    const query = managerOf(tx)
-      .createQueryBuilder()
-      .insert()
-      .into(Item)
-      .values(item)
-      .updateEntity(false);
-    const result = await (this.sql.sqlite ? query : query.returning('id')).execute();
-    const raw: unknown = result.raw;
-    const id = this.sql.sqlite ? (raw as number) : (raw as { id: number }[])[0].id;
-    return Object.assign(new Item(), item, { id });
+  insert(tx: Transaction, item: NewItem): Promise<Item> {
+    return insertWithId(tx, this.sql, Item, item);
   }
 
   async update(tx: Transaction, item: Item): Promise<Item> {

@@ -1,17 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Transaction } from '../database/transaction';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { Job } from '../jobs/entities/job.entity';
-import { JobProgress, JobsService } from '../jobs/jobs.service';
+import { JobProgress } from '../jobs/job-progress';
+import { JobRunner } from '../jobs/job-runner.service';
 import { LeasesService } from '../leases/leases.service';
 import { ItemDto } from './dto/item.dto';
 import { Item } from './entities/item.entity';
 import { ItemsRepository } from './items.repository';
 import { RateProvider, RateQuote } from './providers/rate-provider';
 
-export const RATES_SYNC = 'rates.sync';
+/** The kind of the job a sync runs as: in its record, its events and the `jobs` metric. */
+const RATES_SYNC_JOB_KIND = 'rates.sync';
 /** Held by the instance that runs the scheduled syncs. */
-export const SCHEDULE_LEASE = 'schedule:rates.sync';
+const RATES_SCHEDULE_LEASE = 'schedule:rates.sync';
 
 /**
  * Pulls the rates from the configured source and stores them: all or nothing, in one
@@ -25,7 +28,7 @@ export class RatesSyncService {
     private readonly provider: RateProvider,
     private readonly items: ItemsRepository,
     private readonly transactions: TransactionRunner,
-    private readonly jobs: JobsService,
+    private readonly jobs: JobRunner,
     private readonly events: DomainEvents,
     private readonly leases: LeasesService,
   ) {}
@@ -33,7 +36,7 @@ export class RatesSyncService {
   /** Starts a sync, or returns the one already running. */
   start(): Promise<Job> {
     return this.jobs.startExclusive(
-      RATES_SYNC,
+      RATES_SYNC_JOB_KIND,
       () => Promise.resolve(0),
       (progress) => this.sync(progress),
     );
@@ -47,11 +50,12 @@ export class RatesSyncService {
    * A tick never overlaps a sync still running, here or elsewhere (the job's own lease).
    */
   async tick(periodMs: number): Promise<void> {
-    if (!(await this.leases.acquire(SCHEDULE_LEASE, { ttlMs: periodMs + this.leases.ttlMs }))) {
+    const leaseMs = periodMs + this.leases.ttlMs;
+    if (!(await this.leases.acquire(RATES_SCHEDULE_LEASE, { ttlMs: leaseMs }))) {
       this.logger.debug('scheduled rates sync skipped: another instance leads the schedule');
       return;
     }
-    if (this.jobs.isRunning(RATES_SYNC)) {
+    if (this.jobs.isRunning(RATES_SYNC_JOB_KIND)) {
       this.logger.warn('scheduled rates sync skipped: the previous one is still running');
       return;
     }
@@ -115,7 +119,7 @@ export class RatesSyncService {
   }
 
   private async apply(
-    tx: Parameters<Parameters<TransactionRunner['run']>[0]>[0],
+    tx: Transaction,
     current: Item | undefined,
     quote: RateQuote,
     now: Date,

@@ -11,7 +11,8 @@ import { CronTime } from 'cron';
 import { ratesConfig } from '../config/rates.config';
 import { RatesSyncService } from './rates-sync.service';
 
-export const RATES_CRON_JOB = 'rates.sync';
+/** The schedule's name in the SchedulerRegistry (its interval and first run are named after it). */
+const RATES_SYNC_SCHEDULE = 'rates.sync.schedule';
 /** Never fires: the real time is set from validated config at startup (decorator arguments are read too early). */
 const PLACEHOLDER = '0 0 0 1 1 *';
 
@@ -46,7 +47,7 @@ export class RatesScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ratesConfig.KEY) private readonly config: ConfigType<typeof ratesConfig>,
   ) {}
 
-  @Cron(PLACEHOLDER, { name: RATES_CRON_JOB, disabled: true })
+  @Cron(PLACEHOLDER, { name: RATES_SYNC_SCHEDULE, disabled: true })
   async tick(): Promise<void> {
     try {
       await this.sync.tick(this.periodMs);
@@ -64,31 +65,31 @@ export class RatesScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const expression = cron || cronForInterval(intervalSeconds);
     this.periodMs = expression ? cronPeriodMs(expression) : intervalSeconds * 1000;
     if (expression) {
-      const job = this.registry.getCronJob(RATES_CRON_JOB);
+      const job = this.registry.getCronJob(RATES_SYNC_SCHEDULE);
       job.setTime(new CronTime(expression));
       job.start();
       this.logger.log(`rates sync scheduled: "${expression}"`);
     } else {
       this.registry.addInterval(
-        `${RATES_CRON_JOB}.interval`,
+        `${RATES_SYNC_SCHEDULE}.interval`,
         setInterval(() => void this.tick(), intervalSeconds * 1000),
       );
       this.logger.log(`rates sync scheduled every ${intervalSeconds} s`);
     }
     this.registry.addTimeout(
-      `${RATES_CRON_JOB}.first`,
+      `${RATES_SYNC_SCHEDULE}.first`,
       setTimeout(() => void this.tick(), firstRunDelayMs),
     );
   }
 
   /** First step of a shutdown: no tick may start a sync while running jobs are being stopped. */
   onModuleDestroy(): void {
-    void this.registry.getCronJob(RATES_CRON_JOB).stop();
-    if (this.registry.doesExist('interval', `${RATES_CRON_JOB}.interval`)) {
-      this.registry.deleteInterval(`${RATES_CRON_JOB}.interval`);
+    void this.registry.getCronJob(RATES_SYNC_SCHEDULE).stop();
+    if (this.registry.doesExist('interval', `${RATES_SYNC_SCHEDULE}.interval`)) {
+      this.registry.deleteInterval(`${RATES_SYNC_SCHEDULE}.interval`);
     }
-    if (this.registry.doesExist('timeout', `${RATES_CRON_JOB}.first`)) {
-      this.registry.deleteTimeout(`${RATES_CRON_JOB}.first`);
+    if (this.registry.doesExist('timeout', `${RATES_SYNC_SCHEDULE}.first`)) {
+      this.registry.deleteTimeout(`${RATES_SYNC_SCHEDULE}.first`);
     }
   }
 }

@@ -6,6 +6,7 @@ import { JobDto } from '../jobs/dto/job.dto';
 import { RateLimited } from '../security/security.decorators';
 import { RatesSyncService } from './rates-sync.service';
 
+/** Not beside GET /tasks in the jobs module: jobs sits below rates and must not depend on it. */
 @ApiTags('tasks')
 @Controller('tasks')
 export class TasksRunController {

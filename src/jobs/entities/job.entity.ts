@@ -2,6 +2,18 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type JobState = 'running' | 'succeeded' | 'partially_failed' | 'failed';
 
+/** The record's counters: the columns GET /tasks shows; a job's work decides what it counts. */
+export const JOB_COUNTERS = [
+  'processed',
+  'created',
+  'updated',
+  'unchanged',
+  'notFound',
+  'failed',
+] as const;
+
+export type JobCounts = Record<(typeof JOB_COUNTERS)[number], number>;
+
 @Entity({ name: 'jobs' })
 @Index('IDX_jobs_kind_state', ['kind', 'state'])
 @Index('IDX_jobs_started_at', ['startedAt'])

@@ -6,7 +6,7 @@ import { MULTI_LINE_TEXT, SINGLE_LINE_TEXT } from '../../common/text';
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A client may send an external id as a number; it is stored as its decimal string. */
-export const externalIdToString = ({ value }: { value: unknown }): unknown =>
+const externalIdToString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 
 /** Body of POST and PUT: PUT is a full replace, so omitted optional fields fall back to defaults. */

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { PaginationQueryDto } from '../../common/pagination.dto';
 import { SINGLE_LINE_TEXT } from '../../common/text';
 
-export const PRODUCT_SORT_KEYS = ['id', 'name', 'price', 'created_at', 'updated_at'] as const;
+const PRODUCT_SORT_KEYS = ['id', 'name', 'price', 'created_at', 'updated_at'] as const;
 export type ProductSortKey = (typeof PRODUCT_SORT_KEYS)[number];
 const SORT_VALUES = PRODUCT_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
 
