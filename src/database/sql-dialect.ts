@@ -3,9 +3,9 @@ import { DataSourceOptions } from 'typeorm';
 export type SqlEngine = 'sqlite' | 'postgres';
 
 /**
- * The one place that knows which engine runs: what differs between SQLite and PostgreSQL when
- * the hottest writes skip TypeORM's query builder (whose SQL generation for a 100-row statement
- * costs milliseconds of main-thread CPU), and the engine-specific choices elsewhere.
+ * The one place that knows which engine runs: the placeholders and timestamp binding of the raw
+ * SQL that the hottest writes use instead of TypeORM's query builder (too slow for 100-row
+ * statements), and the flags other engine-specific choices read.
  */
 export class SqlDialect {
   readonly engine: SqlEngine;

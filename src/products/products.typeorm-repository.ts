@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
 import { managerOf, Transaction } from '../database/transaction';
-import { insertWithId } from '../common/insert-with-id';
+import { insertWithId } from '../database/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { SqlDialect } from '../database/sql-dialect';
 import { SqlitePreparedQuery } from '../database/sqlite-prepared';

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
 import { managerOf, Transaction } from '../database/transaction';
-import { insertWithId } from '../common/insert-with-id';
+import { insertWithId } from '../database/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';

@@ -1,7 +1,7 @@
 import { ObjectLiteral } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { SqlDialect } from '../database/sql-dialect';
-import { managerOf, Transaction } from '../database/transaction';
+import { SqlDialect } from './sql-dialect';
+import { managerOf, Transaction } from './transaction';
 
 /**
  * One INSERT and no reload SELECT (which `save()` would add): the new row's id comes from
