@@ -5,7 +5,7 @@ export const WS_PATH = '/ws/items';
 /** The most patterns one `subscribe` may carry. */
 export const MAX_PATTERNS = 50;
 
-const object = (properties: Record<string, unknown>) => ({
+const object = <P extends Record<string, unknown>>(properties: P) => ({
   type: 'object',
   required: Object.keys(properties),
   properties,
