@@ -1,5 +1,5 @@
 import { Parser } from '@asyncapi/parser';
-import { DOMAIN_EVENT_NAMES } from '../src/events/domain-events';
+import { DOMAIN_EVENT_NAMES } from '../src/gateway/domain-event-list';
 import { expectErrorShape } from './helpers/error-shape';
 import { schemaProblems } from './helpers/json-schema-check';
 import { pollUntil } from './helpers/poll';

@@ -14,8 +14,8 @@ export class StoppedBeforeConnect extends Error {
 /**
  * Connects to NATS, trying again every `retryMs` until it succeeds or `signal` aborts; the
  * connection then reconnects forever by itself (every NATS_RETRY_MS). nats.js' own
- * `waitOnFirstConnect` also retries forever, but nothing can stop it: a service closed while
- * NATS had never been reachable kept its dial timers, and with them its process, alive.
+ * `waitOnFirstConnect` also retries forever, but nothing can stop it: a service closed before
+ * NATS was ever reachable would keep its dial timers, and with them its process, alive.
  * `onFailure` sees each failed attempt (the first of a streak is worth a log line).
  */
 export async function connectUntilStopped(

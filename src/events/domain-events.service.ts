@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { appConfig } from '../config/app.config';
 import { SqlDialect } from '../database/sql-dialect';
 import { TransactionRunner } from '../database/transaction-runner';
-import { DomainEventMap, DomainEventName, EventEnvelope, subjectFor } from './domain-events';
-import { OutboxEvent } from './entities/outbox-event.entity';
 import { managerOf, Transaction } from '../database/transaction';
+import { DomainEvent, DomainEventMap, DomainEventName, EventEnvelope } from './domain-events';
+import { DomainEventRegistry } from './event-catalog';
 
 /**
  * Services raise events here, inside the transaction of their change: the event is written to the
@@ -21,6 +21,7 @@ export class DomainEvents {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly sql: SqlDialect,
+    private readonly registry: DomainEventRegistry,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
@@ -33,49 +34,32 @@ export class DomainEvents {
     event: E,
     payload: DomainEventMap[E],
   ): Promise<EventEnvelope<E>> {
-    const envelope: EventEnvelope<E> = {
-      id: randomUUID(),
-      event,
-      payload,
-      ts: new Date().toISOString(),
-      origin: this.origin,
-    };
-    await managerOf(tx)
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxEvent)
-      .values({
-        subject: subjectFor(event, payload),
-        envelope: JSON.stringify(envelope),
-        createdAt: new Date(),
-        sentAt: null,
-      })
-      .updateEntity(false)
-      .execute();
-    this.transactions.afterCommit(tx, () => this.emitter.emit('committed', envelope));
-    return envelope;
+    const [envelope] = await this.write(tx, [{ event, payload } as DomainEvent]);
+    return envelope as EventEnvelope<E>;
   }
 
-  /** Several events of one transaction in one multi-row INSERT (plain SQL: refresh_all's hot path). */
-  async recordMany(
-    tx: Transaction,
-    events: { [E in DomainEventName]: { event: E; payload: DomainEventMap[E] } }[DomainEventName][],
-  ): Promise<void> {
+  /** Several events of one transaction, in one statement (refresh_all records thousands). */
+  async recordMany(tx: Transaction, events: DomainEvent[]): Promise<void> {
+    await this.write(tx, events);
+  }
+
+  /** The one outbox writer: a multi-row INSERT in plain SQL, cheaper than the query builder. */
+  private async write(tx: Transaction, events: DomainEvent[]): Promise<EventEnvelope[]> {
     if (events.length === 0) {
-      return;
+      return [];
     }
     const ts = new Date();
-    const envelopes = events.map(({ event, payload }) => ({
+    const envelopes = events.map(({ event, payload }): EventEnvelope => ({
       id: randomUUID(),
       event,
       payload,
       ts: ts.toISOString(),
       origin: this.origin,
-    })) as EventEnvelope[];
+    }));
     const createdAt = this.sql.timestamp(ts);
     const params: unknown[] = [];
     for (const e of envelopes) {
-      params.push(subjectFor(e.event, e.payload), JSON.stringify(e), createdAt);
+      params.push(this.registry.subjectOf(e.event, e.payload), JSON.stringify(e), createdAt);
     }
     await managerOf(tx).query(
       `INSERT INTO outbox (subject, envelope, created_at) VALUES ${this.sql.valueRows(envelopes.length, 3)}`,
@@ -84,6 +68,7 @@ export class DomainEvents {
     this.transactions.afterCommit(tx, () =>
       envelopes.forEach((e) => this.emitter.emit('committed', e)),
     );
+    return envelopes;
   }
 
   /** Called with every envelope this instance committed, in commit order. */

@@ -1,34 +1,19 @@
+import { Type } from '@nestjs/common';
+
 /**
- * Every domain event and its payload, in one typed map (SPEC §6). Services record these inside
- * their transaction; the outbox relay takes them to NATS and the gateway to WebSocket clients.
+ * Every domain event and its payload type. Empty here: each feature adds its own events from its
+ * `*.events.ts` file (module augmentation), so this module never imports a feature. Services
+ * record these inside their transaction; the relay takes them to NATS, the gateway to WebSocket.
  */
-export interface DomainEventMap {
-  'product.created': Record<string, unknown>;
-  'product.updated': Record<string, unknown>;
-  'product.deleted': Record<string, unknown>;
-  'item.created': Record<string, unknown>;
-  'item.updated': Record<string, unknown>;
-  'item.deleted': Record<string, unknown>;
-  'rates.synced': { job_id: string; source: string; changed: Record<string, unknown>[] };
-  'job.started': Record<string, unknown> & { kind: string };
-  'job.finished': Record<string, unknown> & { kind: string };
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the features
+export interface DomainEventMap {}
 
 export type DomainEventName = keyof DomainEventMap;
 
-/** Every name, checked against the map by the compiler (a missing or extra name fails to build). */
-const NAMES: Record<DomainEventName, true> = {
-  'product.created': true,
-  'product.updated': true,
-  'product.deleted': true,
-  'item.created': true,
-  'item.updated': true,
-  'item.deleted': true,
-  'rates.synced': true,
-  'job.started': true,
-  'job.finished': true,
-};
-export const DOMAIN_EVENT_NAMES = Object.keys(NAMES) as DomainEventName[];
+/** One event as a service records it. */
+export type DomainEvent = {
+  [E in DomainEventName]: { event: E; payload: DomainEventMap[E] };
+}[DomainEventName];
 
 /** The one envelope of every event, on NATS and WebSocket alike (no top-level `data`/`pattern`). */
 export interface EventEnvelope<E extends DomainEventName = DomainEventName> {
@@ -39,21 +24,31 @@ export interface EventEnvelope<E extends DomainEventName = DomainEventName> {
   origin: string;
 }
 
+/** The service's two NATS subjects: products' changes, and currency rates' changes. */
 export const PRODUCTS_SUBJECT = 'products.updates';
 export const ITEMS_SUBJECT = 'items.updates';
 
-/** Products' events (and products' jobs) go to products.updates; rates' to items.updates. */
-export function subjectFor<E extends DomainEventName>(
-  event: E,
-  payload: DomainEventMap[E],
-): string {
-  if (event.startsWith('product.')) {
-    return PRODUCTS_SUBJECT;
-  }
-  if (event.startsWith('job.')) {
-    return (payload as { kind: string }).kind.startsWith('products.')
-      ? PRODUCTS_SUBJECT
-      : ITEMS_SUBJECT;
-  }
-  return ITEMS_SUBJECT;
+/** Everything about one event: the typed map, the relay and the catalog all read it. */
+export interface EventDefinition<P = unknown> {
+  /** One sentence for the catalog: what happened. */
+  summary: string;
+  /** The response DTO: the payload's type, and through its Swagger schema its documented shape. */
+  payload: Type<P>;
+  /** The NATS subject; or every subject the event may go to, and the rule that picks one. */
+  subject: string | { oneOf: readonly string[]; pick(payload: P): string };
+}
+
+export type EventDefinitions<M = DomainEventMap> = { [E in keyof M]: EventDefinition<M[E]> };
+
+/** The payload type of each event in a set of definitions: what a feature adds to the map. */
+export type PayloadsOf<D> = { [E in keyof D]: D[E] extends EventDefinition<infer P> ? P : never };
+
+/** Declares a feature's events; the payload types are inferred from the DTO classes. */
+export function defineEvents<M>(definitions: EventDefinitions<M>): EventDefinitions<M> {
+  return definitions;
+}
+
+/** Every subject an event may be published to. */
+export function subjectsOf(definition: EventDefinition): readonly string[] {
+  return typeof definition.subject === 'string' ? [definition.subject] : definition.subject.oneOf;
 }

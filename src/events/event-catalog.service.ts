@@ -3,32 +3,60 @@ import { ConfigType } from '@nestjs/config';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { appConfig } from '../config/app.config';
 import { natsConfig } from '../config/nats.config';
-import { buildAsyncApiDocument } from './asyncapi';
+import { buildAsyncApiDocument, CatalogEvent, WebSocketChannel } from './asyncapi-document';
+import { subjectsOf } from './domain-events';
+import { DomainEventRegistry } from './event-catalog';
+import { Json, payloadSchemas } from './payload-schemas';
 
 /** Holds the AsyncAPI document served at `/asyncapi.json`. */
 @Injectable()
 export class EventCatalog {
-  private built?: Record<string, unknown>;
+  private websocket?: WebSocketChannel;
+  private built?: Json;
 
   constructor(
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     @Inject(natsConfig.KEY) private readonly nats: ConfigType<typeof natsConfig>,
+    private readonly registry: DomainEventRegistry,
   ) {}
+
+  /** The gateway describes its protocol here: this module does not import the gateway. */
+  describeWebSocket(channel: WebSocketChannel): void {
+    this.websocket = channel;
+  }
 
   /**
    * Built by configureApp from the Swagger document (created with `EVENT_PAYLOAD_MODELS` as
    * extraModels), whose DTO schemas are the event payloads' schemas.
    */
   build(openApi: OpenAPIObject): void {
+    if (!this.websocket) {
+      throw new Error(
+        'the event catalog has no WebSocket channel: the gateway module describes it',
+      );
+    }
+    const events: CatalogEvent[] = this.registry.all().map(([name, definition]) => ({
+      name,
+      summary: definition.summary,
+      subjects: subjectsOf(definition),
+      payload: definition.payload.name,
+    }));
     const nats = this.nats.servers[0];
-    this.built = buildAsyncApiDocument(openApi, {
+    this.built = buildAsyncApiDocument({
+      version: openApi.info.version,
+      events,
+      schemas: payloadSchemas(
+        openApi,
+        events.map((e) => e.payload),
+      ),
+      websocket: this.websocket,
       // the host only: a URL's user and password stay out of a public document
       natsHost: nats === undefined ? undefined : new URL(nats).host,
       httpHost: `localhost:${this.app.port}`,
     });
   }
 
-  document(): Record<string, unknown> {
+  document(): Json {
     if (!this.built) {
       throw new Error('the event catalog was not built: configureApp builds it at startup');
     }

@@ -1,77 +1,43 @@
-import { Type } from '@nestjs/common';
-import { JobEventDto } from '../jobs/dto/job-event.dto';
-import { ProductDto } from '../products/dto/product.dto';
-import { ItemDto } from '../rates/dto/item.dto';
-import { RatesSyncedDto } from '../rates/dto/rates-synced.dto';
-import { DomainEventName, ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
-
-export type EventSubject = typeof PRODUCTS_SUBJECT | typeof ITEMS_SUBJECT;
-
-export interface CatalogEntry {
-  summary: string;
-  /** Where the event is published on NATS (`subjectFor` decides per event; both for jobs). */
-  subjects: readonly EventSubject[];
-  /** The response DTO whose Swagger schema is the payload's schema. */
-  payload: Type<unknown>;
-}
-
-const JOB_SUBJECTS = [PRODUCTS_SUBJECT, ITEMS_SUBJECT] as const;
+import { Injectable, Type } from '@nestjs/common';
+import { DomainEventName, EventDefinition, EventDefinitions } from './domain-events';
 
 /**
- * What each event means, where it goes and what it carries: the one source of the AsyncAPI
- * document (`/asyncapi.json`). Keyed by the event map, so an event added there without an entry
- * here does not compile.
+ * The payload DTOs of every registered event, for Swagger's `extraModels`: their schemas are the
+ * events' payload schemas. Filled as definitions are registered, when the app is created, so it
+ * is complete before configureApp builds the Swagger document.
  */
-export const EVENT_CATALOG: Record<DomainEventName, CatalogEntry> = {
-  'product.created': {
-    summary: 'A product was created (POST /products, fetch_external, refresh_all).',
-    subjects: [PRODUCTS_SUBJECT],
-    payload: ProductDto,
-  },
-  'product.updated': {
-    summary: 'A product changed (PUT, PATCH, fetch_external, refresh_all).',
-    subjects: [PRODUCTS_SUBJECT],
-    payload: ProductDto,
-  },
-  'product.deleted': {
-    summary: 'A product was deleted; the payload is the deleted record.',
-    subjects: [PRODUCTS_SUBJECT],
-    payload: ProductDto,
-  },
-  'item.created': {
-    summary: 'A currency rate was created over REST.',
-    subjects: [ITEMS_SUBJECT],
-    payload: ItemDto,
-  },
-  'item.updated': {
-    summary: 'A currency rate was changed over REST (PATCH).',
-    subjects: [ITEMS_SUBJECT],
-    payload: ItemDto,
-  },
-  'item.deleted': {
-    summary: 'A currency rate was deleted; the payload is the deleted record.',
-    subjects: [ITEMS_SUBJECT],
-    payload: ItemDto,
-  },
-  'rates.synced': {
-    summary: 'A rates sync committed; `changed` lists the items it created or moved.',
-    subjects: [ITEMS_SUBJECT],
-    payload: RatesSyncedDto,
-  },
-  'job.started': {
-    summary:
-      'A background job started: on products.updates for products.* jobs, else items.updates.',
-    subjects: JOB_SUBJECTS,
-    payload: JobEventDto,
-  },
-  'job.finished': {
-    summary: 'A background job ended (state succeeded, partially_failed or failed).',
-    subjects: JOB_SUBJECTS,
-    payload: JobEventDto,
-  },
-};
+export const EVENT_PAYLOAD_MODELS: Type<unknown>[] = [];
 
-/** The payload DTOs, for Swagger's `extraModels`: their schemas feed the AsyncAPI document. */
-export const EVENT_PAYLOAD_MODELS: Type<unknown>[] = [
-  ...new Set(Object.values(EVENT_CATALOG).map((entry) => entry.payload)),
-];
+/**
+ * The definitions of every domain event, handed in from above (this module imports no feature):
+ * the relay reads the subject of each event here, the catalog everything else.
+ */
+@Injectable()
+export class DomainEventRegistry {
+  private readonly definitions = new Map<string, EventDefinition>();
+
+  register(definitions: Partial<EventDefinitions>): void {
+    for (const [name, definition] of Object.entries(definitions) as [string, EventDefinition][]) {
+      this.definitions.set(name, definition);
+      if (!EVENT_PAYLOAD_MODELS.includes(definition.payload)) {
+        EVENT_PAYLOAD_MODELS.push(definition.payload);
+      }
+    }
+  }
+
+  /** Every registered event, in registration order. */
+  all(): [DomainEventName, EventDefinition][] {
+    return [...this.definitions] as [DomainEventName, EventDefinition][];
+  }
+
+  /** The NATS subject of this event with this payload. */
+  subjectOf(event: DomainEventName, payload: unknown): string {
+    const definition = this.definitions.get(event);
+    if (!definition) {
+      throw new Error(`no definition of the event ${event} was registered`);
+    }
+    return typeof definition.subject === 'string'
+      ? definition.subject
+      : definition.subject.pick(payload);
+  }
+}

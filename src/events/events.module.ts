@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainEvents } from './domain-events.service';
 import { OutboxEvent } from './entities/outbox-event.entity';
+import { DomainEventRegistry } from './event-catalog';
 import { EventCatalogController } from './event-catalog.controller';
 import { EventCatalog } from './event-catalog.service';
 import { NatsConnection } from './nats-connection';
@@ -12,7 +13,7 @@ import { OutboxRelay } from './outbox-relay';
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEvent])],
   controllers: [EventCatalogController],
-  providers: [DomainEvents, NatsConnection, OutboxRelay, EventCatalog],
-  exports: [DomainEvents, NatsConnection, OutboxRelay, EventCatalog],
+  providers: [DomainEvents, DomainEventRegistry, NatsConnection, OutboxRelay, EventCatalog],
+  exports: [DomainEvents, DomainEventRegistry, NatsConnection, OutboxRelay, EventCatalog],
 })
 export class EventsModule {}

@@ -1,7 +1,6 @@
-import { DOMAIN_EVENT_NAMES } from '../events/domain-events';
+import { DOMAIN_EVENT_NAMES } from './domain-event-list';
+import { CLIENT_FRAME_NAMES, MAX_PATTERNS } from './frames';
 
-/** What a client may send (NestJS's `{"event", "data"}` form). */
-export const CLIENT_EVENTS = ['ping', 'subscribe'] as const;
 /** Where the parser routes every frame it cannot accept, so the client gets an `error` frame. */
 export const INVALID_FRAME = 'invalid_frame';
 
@@ -29,10 +28,10 @@ export function parseClientFrame(raw: unknown): ParsedFrame {
     return { event: INVALID_FRAME, data: 'frame must be a JSON object with a string "event"' };
   }
   const { event, data } = frame as { event: string; data?: unknown };
-  if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
+  if (!(CLIENT_FRAME_NAMES as string[]).includes(event)) {
     return {
       event: INVALID_FRAME,
-      data: `unknown event "${event.slice(0, 64)}"; expected one of ${CLIENT_EVENTS.join(', ')}`,
+      data: `unknown event "${event.slice(0, 64)}"; expected one of ${CLIENT_FRAME_NAMES.join(', ')}`,
     };
   }
   return { event, data };
@@ -41,8 +40,8 @@ export function parseClientFrame(raw: unknown): ParsedFrame {
 /** `item.*`, `rates.synced`: a list of event names or `<prefix>.*` patterns; undefined when valid. */
 export function subscriptionProblem(data: unknown): string | undefined {
   const events: unknown = (data as { events?: unknown } | null)?.events;
-  if (!Array.isArray(events) || events.length === 0 || events.length > 50) {
-    return 'subscribe needs {"events": [names or "prefix.*" patterns]} (1 to 50)';
+  if (!Array.isArray(events) || events.length === 0 || events.length > MAX_PATTERNS) {
+    return `subscribe needs {"events": [names or "prefix.*" patterns]} (1 to ${MAX_PATTERNS})`;
   }
   const prefixes = new Set(DOMAIN_EVENT_NAMES.map((name) => name.split('.')[0]));
   const bad: unknown = (events as unknown[]).find(

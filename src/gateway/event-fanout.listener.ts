@@ -1,13 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '../events/domain-events.service';
-import { ItemsGateway } from './items.gateway';
+import { EventsGateway } from './events.gateway';
 
 /** Feeds the gateway with this instance's committed events (other instances' come over NATS). */
 @Injectable()
 export class EventFanoutListener implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
-    private readonly gateway: ItemsGateway,
+    private readonly gateway: EventsGateway,
   ) {}
 
   onModuleInit(): void {

@@ -1,12 +1,26 @@
 import { Module } from '@nestjs/common';
+import { DomainEventRegistry } from '../events/event-catalog';
+import { EventCatalog } from '../events/event-catalog.service';
+import { DOMAIN_EVENTS } from './domain-event-list';
 import { EventFanoutListener } from './event-fanout.listener';
+import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
-import { ItemsGateway } from './items.gateway';
+import { WEBSOCKET_CHANNEL } from './frames';
 import { RemoteEventsController } from './remote-events.controller';
 
+/** Events to the outside: WebSocket clients, and other instances' events from NATS. */
 @Module({
   controllers: [RemoteEventsController],
-  providers: [ItemsGateway, EventFanoutListener, GatewayMetrics],
-  exports: [ItemsGateway],
+  providers: [EventsGateway, EventFanoutListener, GatewayMetrics],
+  exports: [EventsGateway],
 })
-export class GatewayModule {}
+export class GatewayModule {
+  /**
+   * The events module sits below the features and imports none of them, so the features' event
+   * definitions reach it from here, above them all, when the app is created.
+   */
+  constructor(registry: DomainEventRegistry, catalog: EventCatalog) {
+    registry.register(DOMAIN_EVENTS);
+    catalog.describeWebSocket(WEBSOCKET_CHANNEL);
+  }
+}

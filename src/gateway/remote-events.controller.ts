@@ -1,13 +1,9 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  DOMAIN_EVENT_NAMES,
-  EventEnvelope,
-  ITEMS_SUBJECT,
-  PRODUCTS_SUBJECT,
-} from '../events/domain-events';
+import { EventEnvelope, ITEMS_SUBJECT, PRODUCTS_SUBJECT } from '../events/domain-events';
 import { DomainEvents } from '../events/domain-events.service';
-import { ItemsGateway } from './items.gateway';
+import { DOMAIN_EVENT_NAMES } from './domain-event-list';
+import { EventsGateway } from './events.gateway';
 
 function isEnvelope(value: unknown): value is EventEnvelope {
   const v = value as Partial<EventEnvelope> | null;
@@ -31,7 +27,7 @@ export class RemoteEventsController {
   private readonly logger = new Logger('RemoteEvents');
 
   constructor(
-    private readonly gateway: ItemsGateway,
+    private readonly gateway: EventsGateway,
     private readonly events: DomainEvents,
   ) {}
 

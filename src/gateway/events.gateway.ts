@@ -11,8 +11,10 @@ import {
 } from '@nestjs/websockets';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { appConfig } from '../config/app.config';
-import { DOMAIN_EVENT_NAMES, EventEnvelope } from '../events/domain-events';
+import { EventEnvelope } from '../events/domain-events';
 import { INVALID_FRAME, matches, subscriptionProblem } from './client-frames';
+import { DOMAIN_EVENT_NAMES } from './domain-event-list';
+import { ClientFrameName, ServerFrameName, WS_PATH } from './frames';
 
 /** Frames larger than this close the connection (ws answers 1009): clients only send small commands. */
 const MAX_PAYLOAD = 16 * 1024;
@@ -28,14 +30,14 @@ interface ClientState {
   alive: boolean;
 }
 
-type Frame = { event: string; payload?: unknown };
+type Frame = { event: ServerFrameName; payload?: unknown };
 
-/** `ws://host/ws/items`: every event envelope to every client, narrowed by `subscribe`. */
-@WebSocketGateway({ path: '/ws/items', maxPayload: MAX_PAYLOAD })
-export class ItemsGateway
+/** `ws://host/ws/items`: every event envelope (products, items, rates, jobs) to every client, narrowed by `subscribe`. */
+@WebSocketGateway({ path: WS_PATH, maxPayload: MAX_PAYLOAD })
+export class EventsGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
 {
-  private readonly logger = new Logger('ItemsGateway');
+  private readonly logger = new Logger('EventsGateway');
   private readonly clients = new Map<WebSocket, ClientState>();
   private heartbeat?: NodeJS.Timeout;
 
@@ -99,12 +101,12 @@ export class ItemsGateway
     clearTimeout(timer);
   }
 
-  @SubscribeMessage('ping')
+  @SubscribeMessage('ping' satisfies ClientFrameName)
   ping(): Frame {
     return { event: 'pong' };
   }
 
-  @SubscribeMessage('subscribe')
+  @SubscribeMessage('subscribe' satisfies ClientFrameName)
   subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Frame {
     const problem = subscriptionProblem(data);
     if (problem) {
