@@ -1,6 +1,7 @@
 import { QueryRunner } from 'typeorm';
+import { SqlDialect } from '../src/database/sql-dialect';
 
 /** The column type TypeORM maps a `Date` property to on the running driver. */
 export function timestampType(queryRunner: QueryRunner): string {
-  return queryRunner.connection.options.type === 'postgres' ? 'timestamp' : 'datetime';
+  return new SqlDialect(queryRunner.connection.options).postgres ? 'timestamp' : 'datetime';
 }

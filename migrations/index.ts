@@ -3,6 +3,7 @@ import { CreateJobs1763863200000 } from './1763863200000-CreateJobs';
 import { CreateItems1763866800000 } from './1763866800000-CreateItems';
 import { CreateOutbox1763870400000 } from './1763870400000-CreateOutbox';
 import { CreateLeases1763874000000 } from './1763874000000-CreateLeases';
+import { EventPositions1764547200000 } from './1764547200000-EventPositions';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateItems1763866800000,
   CreateOutbox1763870400000,
   CreateLeases1763874000000,
+  EventPositions1764547200000,
 ];

@@ -93,6 +93,7 @@ describe('Domain events on NATS', () => {
       const [created] = sub.received;
       expect(created.envelope).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        seq: 1,
         event: 'product.created',
         payload: expect.objectContaining({ id: product.id, name: 'A', price: 1 }),
         ts: expect.any(String),

@@ -33,6 +33,7 @@ describe('WebSocket /ws/items', () => {
     const frame = await client.next((f) => f.event === 'product.created');
     expect(frame).toEqual({
       id: expect.any(String),
+      seq: 1,
       event: 'product.created',
       payload: expect.objectContaining({ id: product.id, name: 'live' }),
       ts: expect.any(String),

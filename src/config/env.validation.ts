@@ -168,6 +168,25 @@ export class EnvironmentVariables {
   @IsInt({ message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
   LEASE_TTL_MS = 15000;
 
+  /** How long the event stream keeps an event (the feed, resuming clients, JetStream). */
+  @Transform(toNumber)
+  @Min(1, { message: 'EVENT_RETENTION_HOURS must be an integer between 1 and 8760' })
+  @Max(8760, { message: 'EVENT_RETENTION_HOURS must be an integer between 1 and 8760' })
+  @IsInt({ message: 'EVENT_RETENTION_HOURS must be an integer between 1 and 8760' })
+  EVENT_RETENTION_HOURS = 24;
+
+  /** At most this many events are kept; older ones go first. */
+  @Transform(toNumber)
+  @Min(1000, { message: 'EVENT_RETENTION_MAX must be an integer between 1000 and 100000000' })
+  @Max(100000000, { message: 'EVENT_RETENTION_MAX must be an integer between 1000 and 100000000' })
+  @IsInt({ message: 'EVENT_RETENTION_MAX must be an integer between 1000 and 100000000' })
+  EVENT_RETENTION_MAX = 1000000;
+
+  /** The JetStream stream over products.updates and items.updates (when the server has JetStream). */
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'NATS_STREAM must match [A-Za-z0-9_-]{1,64}' })
+  NATS_STREAM = 'CATALOG_EVENTS';
+
   /** How long a shutdown (SIGTERM/SIGINT) may take before the process exits anyway. */
   @Transform(toNumber)
   @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })

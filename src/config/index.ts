@@ -2,6 +2,7 @@ import { ConfigType } from '@nestjs/config';
 import { appConfig } from './app.config';
 import { clusterConfig } from './cluster.config';
 import { databaseConfig } from './database.config';
+import { eventsConfig } from './events.config';
 import { externalConfig } from './external.config';
 import { natsConfig } from './nats.config';
 import { ratesConfig } from './rates.config';
@@ -13,6 +14,7 @@ export const configNamespaces = [
   appConfig,
   clusterConfig,
   databaseConfig,
+  eventsConfig,
   externalConfig,
   natsConfig,
   ratesConfig,
@@ -23,6 +25,7 @@ export interface AllConfig {
   app: ConfigType<typeof appConfig>;
   cluster: ConfigType<typeof clusterConfig>;
   database: ConfigType<typeof databaseConfig>;
+  events: ConfigType<typeof eventsConfig>;
   external: ConfigType<typeof externalConfig>;
   rates: ConfigType<typeof ratesConfig>;
   nats: ConfigType<typeof natsConfig>;

@@ -6,6 +6,7 @@ import { dataSourceOptions } from './data-source-options';
 import { initializeDataSource } from './initialize-data-source';
 import { AllConfig } from '../config';
 import { SqlDialect } from './sql-dialect';
+import { ReadConnection } from './read-connection';
 import { TransactionRunner } from './transaction-runner';
 
 @Global()
@@ -27,13 +28,14 @@ import { TransactionRunner } from './transaction-runner';
   ],
   providers: [
     TransactionRunner,
+    ReadConnection,
     {
       provide: SqlDialect,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new SqlDialect(ds.options),
     },
   ],
-  exports: [TransactionRunner, SqlDialect],
+  exports: [TransactionRunner, SqlDialect, ReadConnection],
 })
 export class DatabaseModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatabaseModule.name);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlDialect } from './sql-dialect';
-import { Transaction, transactionOf } from './transaction';
+import { openedTransaction, Transaction, transactionOf } from './transaction';
 
 /**
  * The one place write transactions start. On SQLite TypeORM shares a single connection, so two
@@ -13,7 +13,6 @@ import { Transaction, transactionOf } from './transaction';
 export class TransactionRunner {
   private readonly serialize: boolean;
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly commitHooks = new WeakMap<Transaction, (() => void)[]>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -24,9 +23,14 @@ export class TransactionRunner {
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let tx: Transaction | undefined;
-    const tracked = (manager: EntityManager) => {
-      tx = transactionOf(manager);
-      return work(tx);
+    const tracked = async (manager: EntityManager) => {
+      const current = transactionOf(manager);
+      tx = current;
+      const value = await work(current);
+      for (const last of openedTransaction(current).closing) {
+        await last();
+      }
+      return value;
     };
     let result: Promise<T>;
     if (this.serialize) {
@@ -38,16 +42,22 @@ export class TransactionRunner {
     }
     const value = await result;
     // committed: run what was waiting for it, in the order it was registered
-    for (const hook of (tx && this.commitHooks.get(tx)) ?? []) {
+    for (const hook of tx ? openedTransaction(tx).committed : []) {
       hook();
     }
     return value;
   }
 
+  /**
+   * Runs `last` inside the transaction `tx` once its work is done, just before COMMIT: what takes
+   * a lock every writer needs (the event positions) holds it for as short a time as possible.
+   */
+  beforeCommit(tx: Transaction, last: () => Promise<void>): void {
+    openedTransaction(tx).closing.push(last);
+  }
+
   /** Runs `hook` once the transaction `tx` has committed (never if it rolls back). */
   afterCommit(tx: Transaction, hook: () => void): void {
-    const hooks = this.commitHooks.get(tx) ?? [];
-    hooks.push(hook);
-    this.commitHooks.set(tx, hooks);
+    openedTransaction(tx).committed.push(hook);
   }
 }

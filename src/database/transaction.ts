@@ -11,10 +11,24 @@ export interface Transaction {
   readonly [opaque]: true;
 }
 
+/** What a Transaction is inside the database module: one per run, never reused. */
+export interface OpenTransaction {
+  readonly manager: EntityManager;
+  /** Work that must run last, just before COMMIT. */
+  readonly closing: (() => Promise<void>)[];
+  /** What waits for the COMMIT. */
+  readonly committed: (() => void)[];
+}
+
 export function managerOf(tx: Transaction): EntityManager {
-  return tx as unknown as EntityManager;
+  return (tx as unknown as OpenTransaction).manager;
 }
 
 export function transactionOf(manager: EntityManager): Transaction {
-  return manager as unknown as Transaction;
+  const open: OpenTransaction = { manager, closing: [], committed: [] };
+  return open as unknown as Transaction;
+}
+
+export function openedTransaction(tx: Transaction): OpenTransaction {
+  return tx as unknown as OpenTransaction;
 }

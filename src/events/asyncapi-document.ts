@@ -131,7 +131,7 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
       version: input.version,
       description:
         'Every domain event of catalog-rates: its name, NATS subject and payload. Each message ' +
-        'is the same envelope `{id, event, payload, ts, origin}` on NATS and WebSocket alike ' +
+        'is the same envelope `{id, seq, event, payload, ts, origin}` on NATS and WebSocket alike ' +
         '(no top-level `data` or `pattern`). REST API: `/docs`.',
     },
     defaultContentType: 'application/json',
@@ -166,10 +166,16 @@ function eventMessage(event: CatalogEvent, schemas: Json, wsPath: string): Json 
     contentType: 'application/json',
     payload: {
       type: 'object',
-      required: ['id', 'event', 'payload', 'ts', 'origin'],
+      required: ['id', 'seq', 'event', 'payload', 'ts', 'origin'],
       additionalProperties: false,
       properties: {
         id: { type: 'string', format: 'uuid', description: 'Unique per event (deduplicate on it)' },
+        seq: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'Position in the service’s one event stream: +1 per event in commit order, no gaps, the same on every path and instance',
+        },
         event: { type: 'string', const: event.name },
         payload: { ...payload, description: event.summary },
         ts: { type: 'string', format: 'date-time', description: 'When the change was recorded' },
@@ -181,6 +187,7 @@ function eventMessage(event: CatalogEvent, schemas: Json, wsPath: string): Json 
         name: 'envelope',
         payload: {
           id: '0b8f9e3c-5d2a-4f61-9c7e-1a2b3c4d5e6f',
+          seq: 42,
           event: event.name,
           payload: exampleOf(payload, schemas),
           ts: '2026-11-23T10:00:00.000Z',

@@ -1,31 +1,51 @@
 import { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config';
-import { SqlDialect } from '../database/sql-dialect';
 import { Transaction, transactionOf } from '../database/transaction';
 import { TransactionRunner } from '../database/transaction-runner';
-import { defineEvents } from './domain-events';
+import { defineEvents, EventEnvelope } from './domain-events';
 import { DomainEvents } from './domain-events.service';
 import { DomainEventRegistry } from './event-catalog';
+import { EventStore, StoredEvent } from './store/event-store';
 
 class Dto {
   kind!: string;
 }
 
-/** A transaction that records the SQL it is given and runs its commit hooks on demand. */
-function fakeTransaction() {
-  const queries: { sql: string; params: unknown[] }[] = [];
-  const hooks: (() => void)[] = [];
-  const manager = {
-    query: (sql: string, params: unknown[]) => Promise.resolve(void queries.push({ sql, params })),
-  };
-  const tx: Transaction = transactionOf(manager as never);
-  const transactions = {
-    afterCommit: (_tx: Transaction, hook: () => void) => hooks.push(hook),
-  } as unknown as TransactionRunner;
-  return { tx, queries, transactions, commit: () => hooks.forEach((hook) => hook()) };
+/** A store that hands out positions from 41 on and keeps what it is given. */
+function fakeStore() {
+  let last = 40;
+  const appended: StoredEvent[][] = [];
+  const store = {
+    takePositions: (_tx: Transaction, count: number) => {
+      last += count;
+      return Promise.resolve({ epoch: 'e1', first: last - count + 1 });
+    },
+    append: (_tx: Transaction, events: StoredEvent[]) => {
+      appended.push(events);
+      return Promise.resolve();
+    },
+  } as unknown as EventStore;
+  return { store, appended };
 }
 
-describe('DomainEvents (the outbox writer)', () => {
+/** A transaction whose end (the work before COMMIT, then the commit hooks) the test triggers. */
+function fakeTransactions() {
+  const closing: (() => Promise<void>)[] = [];
+  const committed: (() => void)[] = [];
+  const transactions = {
+    beforeCommit: (_tx: Transaction, last: () => Promise<void>) => closing.push(last),
+    afterCommit: (_tx: Transaction, hook: () => void) => committed.push(hook),
+  } as unknown as TransactionRunner;
+  const end = async () => {
+    for (const last of closing.splice(0)) {
+      await last();
+    }
+  };
+  const commit = () => committed.splice(0).forEach((hook) => hook());
+  return { transactions, end, commit };
+}
+
+describe('DomainEvents (the one writer of the event store)', () => {
   const registry = new DomainEventRegistry();
   // real names with a stand-in payload: the typed map is the service's own
   const definitions = defineEvents({
@@ -37,60 +57,63 @@ describe('DomainEvents (the outbox writer)', () => {
     },
   });
   registry.register(definitions as never);
-  const setup = (engine: 'sqlite' | 'postgres') => {
-    const fake = fakeTransaction();
-    const events = new DomainEvents(fake.transactions, new SqlDialect({ type: engine }), registry, {
+  const setup = () => {
+    const { store, appended } = fakeStore();
+    const fake = fakeTransactions();
+    const events = new DomainEvents(fake.transactions, store, registry, {
       instanceId: 'me',
     } as ConfigType<typeof appConfig>);
-    return { ...fake, events };
+    return { ...fake, appended, events, tx: transactionOf({} as never) };
   };
 
-  it('writes one event as one row: subject, envelope and creation time', async () => {
-    const { tx, queries, events } = setup('postgres');
-    const envelope = await events.record(tx, 'product.created', { id: 1 } as never);
-    expect(envelope).toEqual({
-      id: expect.any(String),
-      event: 'product.created',
-      payload: { id: 1 },
-      ts: expect.any(String),
-      origin: 'me',
-    });
-    expect(queries).toEqual([
-      {
-        sql: 'INSERT INTO outbox (subject, envelope, created_at) VALUES ($1, $2, $3)',
-        params: ['products.updates', JSON.stringify(envelope), new Date(envelope.ts)],
-      },
-    ]);
-  });
-
-  it('writes several events in one statement, each on the subject its definition picks', async () => {
-    const { tx, queries, events } = setup('sqlite');
+  it('writes a transaction’s events once its work is done, with consecutive positions', async () => {
+    const { tx, appended, events, end } = setup();
+    await events.record(tx, 'product.created', { kind: 'p' } as never);
     await events.recordMany(tx, [
       { event: 'job.started', payload: { kind: 'x' } as never },
       { event: 'job.started', payload: { kind: 'y' } as never },
     ]);
-    expect(queries).toHaveLength(1);
-    expect(queries[0].sql).toBe(
-      'INSERT INTO outbox (subject, envelope, created_at) VALUES (?, ?, ?), (?, ?, ?)',
-    );
-    expect([queries[0].params[0], queries[0].params[3]]).toEqual(['a', 'b']);
-    await events.recordMany(tx, []);
-    expect(queries).toHaveLength(1);
+    expect(appended).toEqual([]);
+    await end();
+    expect(appended).toHaveLength(1);
+    const rows = appended[0];
+    expect(rows.map((r) => [r.seq, r.subject])).toEqual([
+      [41, 'products.updates'],
+      [42, 'a'],
+      [43, 'b'],
+    ]);
+    const envelope = JSON.parse(rows[0].envelope) as EventEnvelope;
+    expect(envelope).toEqual({
+      id: expect.any(String),
+      seq: 41,
+      event: 'product.created',
+      payload: { kind: 'p' },
+      ts: expect.any(String),
+      origin: 'me',
+    });
   });
 
-  it('tells listeners only once the transaction has committed, in order', async () => {
-    const { tx, events, commit } = setup('sqlite');
+  it('writes nothing for a transaction without events', async () => {
+    const { tx, appended, events, end } = setup();
+    await events.recordMany(tx, []);
+    await end();
+    expect(appended).toEqual([]);
+  });
+
+  it('tells listeners only once the transaction has committed, in position order', async () => {
+    const { tx, events, end, commit } = setup();
     const heard: string[] = [];
-    events.onCommitted((e) => heard.push(`${e.event}:${(e.payload as { kind: string }).kind}`));
+    events.onCommitted((e) => heard.push(`${e.seq}:${(e.payload as { kind: string }).kind}`));
     await events.record(tx, 'job.started', { kind: 'x' } as never);
     await events.recordMany(tx, [{ event: 'job.started', payload: { kind: 'y' } as never }]);
+    await end();
     expect(heard).toEqual([]);
     commit();
-    expect(heard).toEqual(['job.started:x', 'job.started:y']);
+    expect(heard).toEqual(['41:x', '42:y']);
   });
 
   it('refuses an event nobody defined', async () => {
-    const { tx, events } = setup('sqlite');
+    const { tx, events } = setup();
     await expect(events.record(tx, 'item.created', {} as never)).rejects.toThrow(
       /no definition of the event item.created/,
     );

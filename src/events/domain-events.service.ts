@@ -3,24 +3,32 @@ import { ConfigType } from '@nestjs/config';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { appConfig } from '../config/app.config';
-import { SqlDialect } from '../database/sql-dialect';
 import { TransactionRunner } from '../database/transaction-runner';
-import { managerOf, Transaction } from '../database/transaction';
+import { Transaction } from '../database/transaction';
 import { DomainEvent, DomainEventMap, DomainEventName, EventEnvelope } from './domain-events';
 import { DomainEventRegistry } from './event-catalog';
+import { EventStore } from './store/event-store';
+
+/** An event waiting for the end of its transaction, its subject already known. */
+interface Pending {
+  event: DomainEvent;
+  subject: string;
+}
 
 /**
- * Services raise events here, inside the transaction of their change: the event is written to the
- * outbox with it (so none is lost if NATS is down or the process dies), and local listeners (the
- * WebSocket gateway, the relay) hear of it once the transaction has committed.
+ * Services raise events here, inside the transaction of their change. The events of a
+ * transaction are written to the event store with it, at its end (so none is lost if NATS is
+ * down or the process dies): they take their stream positions then, as the last thing before
+ * COMMIT. Local listeners (the ordered stream, the relay) hear of them once it has committed.
  */
 @Injectable()
 export class DomainEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(100);
+  private readonly pending = new WeakMap<Transaction, Pending[]>();
 
   constructor(
     private readonly transactions: TransactionRunner,
-    private readonly sql: SqlDialect,
+    private readonly store: EventStore,
     private readonly registry: DomainEventRegistry,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
@@ -29,51 +37,73 @@ export class DomainEvents {
     return this.app.instanceId;
   }
 
-  async record<E extends DomainEventName>(
+  /** Resolves at once: the event is written when the transaction ends. */
+  record<E extends DomainEventName>(
     tx: Transaction,
     event: E,
     payload: DomainEventMap[E],
-  ): Promise<EventEnvelope<E>> {
-    const [envelope] = await this.write(tx, [{ event, payload } as DomainEvent]);
-    return envelope as EventEnvelope<E>;
+  ): Promise<void> {
+    return this.recordMany(tx, [{ event, payload } as DomainEvent]);
   }
 
-  /** Several events of one transaction, in one statement (refresh_all records thousands). */
-  async recordMany(tx: Transaction, events: DomainEvent[]): Promise<void> {
-    await this.write(tx, events);
-  }
-
-  /** The one outbox writer: a multi-row INSERT in plain SQL, cheaper than the query builder. */
-  private async write(tx: Transaction, events: DomainEvent[]): Promise<EventEnvelope[]> {
-    if (events.length === 0) {
-      return [];
+  /** Several events of one transaction (refresh_all records thousands). */
+  recordMany(tx: Transaction, events: DomainEvent[]): Promise<void> {
+    try {
+      this.enqueue(tx, events);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    const ts = new Date();
-    const envelopes = events.map(({ event, payload }): EventEnvelope => ({
+  }
+
+  /** Called with every envelope this instance committed, once its transaction has committed. */
+  onCommitted(listener: (envelope: EventEnvelope) => void): () => void {
+    this.emitter.on('committed', listener);
+    return () => this.emitter.off('committed', listener);
+  }
+
+  private enqueue(tx: Transaction, events: DomainEvent[]): void {
+    if (events.length === 0) {
+      return;
+    }
+    // an event without a definition fails here, in the service that raised it
+    const subjects = events.map((e) => this.registry.subjectOf(e.event, e.payload));
+    let queue = this.pending.get(tx);
+    if (!queue) {
+      const created: Pending[] = [];
+      queue = created;
+      this.pending.set(tx, created);
+      this.transactions.beforeCommit(tx, () => this.write(tx, created));
+    }
+    for (const [i, event] of events.entries()) {
+      queue.push({ event, subject: subjects[i] });
+    }
+  }
+
+  /** The one writer: positions for the whole transaction, then its rows in one statement. */
+  private async write(tx: Transaction, pending: Pending[]): Promise<void> {
+    const { first } = await this.store.takePositions(tx, pending.length);
+    const now = new Date();
+    const ts = now.toISOString();
+    const envelopes = pending.map(({ event: { event, payload } }, i): EventEnvelope => ({
       id: randomUUID(),
+      seq: first + i,
       event,
       payload,
-      ts: ts.toISOString(),
+      ts,
       origin: this.origin,
     }));
-    const createdAt = this.sql.timestamp(ts);
-    const params: unknown[] = [];
-    for (const e of envelopes) {
-      params.push(this.registry.subjectOf(e.event, e.payload), JSON.stringify(e), createdAt);
-    }
-    await managerOf(tx).query(
-      `INSERT INTO outbox (subject, envelope, created_at) VALUES ${this.sql.valueRows(envelopes.length, 3)}`,
-      params,
+    await this.store.append(
+      tx,
+      envelopes.map((e, i) => ({
+        seq: e.seq,
+        subject: pending[i].subject,
+        envelope: JSON.stringify(e),
+      })),
+      now,
     );
     this.transactions.afterCommit(tx, () =>
       envelopes.forEach((e) => this.emitter.emit('committed', e)),
     );
-    return envelopes;
-  }
-
-  /** Called with every envelope this instance committed, in commit order. */
-  onCommitted(listener: (envelope: EventEnvelope) => void): () => void {
-    this.emitter.on('committed', listener);
-    return () => this.emitter.off('committed', listener);
   }
 }

@@ -18,6 +18,8 @@ export type DomainEvent = {
 /** The one envelope of every event, on NATS and WebSocket alike (no top-level `data`/`pattern`). */
 export interface EventEnvelope<E extends DomainEventName = DomainEventName> {
   id: string;
+  /** The position in the service's one event stream: gap-free, in commit order. */
+  seq: number;
   event: E;
   payload: DomainEventMap[E];
   ts: string;

@@ -1,11 +1,32 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { Events, NatsConnection as Connection } from 'nats';
+import { Events, JetStreamClient, NatsConnection as Connection } from 'nats';
 import { appConfig } from '../config/app.config';
+import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
+import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
+import { ensureStream, isRefusal } from './jetstream';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
+export type JetStreamState = 'unknown' | 'available' | 'unavailable';
+
+/** One stored event on its way to NATS. */
+export interface OutgoingEvent {
+  seq: number;
+  subject: string;
+  data: string;
+  /** The envelope's id: the stream drops a repeat of it (`Nats-Msg-Id`). */
+  msgId: string;
+}
+
+/** What a publish did: the positions NATS took, the ones it refused for good, and why. */
+export interface PublishOutcome {
+  published: number[];
+  refused: { seq: number; reason: string }[];
+  /** Set when publishing stopped on a fault worth retrying (the rest were not taken). */
+  error?: Error;
+}
 
 /**
  * The service's own NATS connection for publishing. It never blocks startup: it connects in the
@@ -15,12 +36,16 @@ export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
   private connection?: Connection;
+  private stream?: JetStreamClient;
   private readonly stopping = new AbortController();
+  private readonly subscriptions: { subject: string; handler: () => void }[] = [];
   state: NatsState = 'off';
+  jetstream: JetStreamState = 'unknown';
 
   constructor(
     @Inject(natsConfig.KEY) private readonly config: ConfigType<typeof natsConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(eventsConfig.KEY) private readonly events: ConfigType<typeof eventsConfig>,
   ) {}
 
   onModuleInit(): void {
@@ -42,22 +67,65 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     return this.state === 'connected';
   }
 
+  /** A core message with no confirmation (a wake-up call to another instance). */
+  notify(subject: string): void {
+    if (this.connection && this.connected) {
+      this.connection.publish(subject);
+    }
+  }
+
+  /** Calls `handler` for each message on `subject`, from the (next) connection on. */
+  onMessage(subject: string, handler: () => void): void {
+    this.subscriptions.push({ subject, handler });
+    this.connection?.subscribe(subject, { callback: () => handler() });
+  }
+
   /**
-   * Publishes and waits until the server has them all (a flush): only then are they delivered.
-   * nats.js buffers what it is given while disconnected, so nothing is handed over then.
+   * Publishes in order. With JetStream each message carries `Nats-Msg-Id` and counts as published
+   * once the stream acknowledged it (pipelined on one connection, so the stream keeps the order);
+   * without JetStream a flush confirms the whole batch.
    */
-  async publishConfirmed(messages: { subject: string; data: string }[]): Promise<void> {
+  async publishEvents(messages: OutgoingEvent[]): Promise<PublishOutcome> {
     const connection = this.connection;
     if (!connection || !this.connected) {
-      throw new Error('NATS is not connected');
+      return { published: [], refused: [], error: new Error('NATS is not connected') };
     }
-    for (const { subject, data } of messages) {
-      connection.publish(subject, data);
+    const stream = this.stream;
+    if (!stream) {
+      for (const { subject, data } of messages) {
+        connection.publish(subject, data);
+      }
+      const error = await this.confirm(connection.flush());
+      return { published: error ? [] : messages.map((m) => m.seq), refused: [], error };
     }
+    const acks = await Promise.allSettled(
+      messages.map((m) =>
+        stream.publish(m.subject, m.data, {
+          msgID: m.msgId,
+          timeout: this.config.confirmTimeoutMs,
+        }),
+      ),
+    );
+    const outcome: PublishOutcome = { published: [], refused: [] };
+    for (const [index, ack] of acks.entries()) {
+      const seq = messages[index].seq;
+      if (ack.status === 'fulfilled') {
+        outcome.published.push(seq);
+      } else if (isRefusal(ack.reason)) {
+        outcome.refused.push({ seq, reason: String(ack.reason) });
+      } else {
+        outcome.error = ack.reason instanceof Error ? ack.reason : new Error(String(ack.reason));
+        break;
+      }
+    }
+    return outcome;
+  }
+
+  private async confirm(flushed: Promise<void>): Promise<Error | undefined> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        connection.flush(),
+        flushed,
         new Promise((_, reject) => {
           timer = setTimeout(
             () => reject(new Error('NATS did not confirm in time')),
@@ -65,8 +133,33 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
           );
         }),
       ]);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** The stream of the service's events, created or updated on each (re)connection. */
+  private async attachStream(connection: Connection): Promise<void> {
+    try {
+      this.stream = await ensureStream(connection, {
+        name: this.events.streamName,
+        subjects: [PRODUCTS_SUBJECT, ITEMS_SUBJECT],
+        maxAgeMs: this.events.retentionHours * 3_600_000,
+        maxMessages: this.events.retentionMax,
+      });
+      this.jetstream = this.stream ? 'available' : 'unavailable';
+      this.logger.log(
+        this.stream
+          ? `JetStream stream ${this.events.streamName} ready`
+          : 'the NATS server has no JetStream: events go out with core NATS only',
+      );
+    } catch (error) {
+      this.stream = undefined;
+      this.jetstream = 'unknown';
+      this.logger.warn(`could not set up the JetStream stream: ${String(error)}`);
     }
   }
 
@@ -85,6 +178,10 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
         },
       );
       this.connection = connection;
+      for (const { subject, handler } of this.subscriptions) {
+        connection.subscribe(subject, { callback: () => handler() });
+      }
+      await this.attachStream(connection);
       this.state = 'connected';
       this.logger.log(`connected to ${connection.getServer()}`);
       for await (const status of connection.status()) {
@@ -92,6 +189,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
           this.state = 'disconnected';
           this.logger.warn('disconnected from NATS; reconnecting');
         } else if (status.type === Events.Reconnect) {
+          await this.attachStream(connection);
           this.state = 'connected';
           this.logger.log('reconnected to NATS');
         }

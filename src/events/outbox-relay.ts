@@ -1,31 +1,35 @@
 import {
+  BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, Repository } from 'typeorm';
-import { SqlDialect } from '../database/sql-dialect';
-import { managerOf } from '../database/transaction';
-import { TransactionRunner } from '../database/transaction-runner';
+import { ConfigType } from '@nestjs/config';
+import { eventsConfig } from '../config/events.config';
+import { LeasesService } from '../leases/leases.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { DomainEvents } from './domain-events.service';
-import { OutboxEvent } from './entities/outbox-event.entity';
 import { NatsConnection } from './nats-connection';
+import { EventStore, StoredEvent } from './store/event-store';
 
-const BATCH = 200;
+const BATCH = 500;
 const IDLE_POLL_MS = 1000;
 const BATCH_WINDOW_MS = 25;
 const MAX_BACKOFF_MS = 5000;
-/** Sent rows are kept this long (for inspection), then deleted. */
-const KEEP_SENT_MS = 60_000;
+const PRUNE_EVERY_MS = 30_000;
+/** Larger envelopes are set aside: no subscriber should have to take one. */
+export const MAX_ENVELOPE_BYTES = 256 * 1024;
+/** One relay publishes at a time across every instance, so NATS sees the stream in order. */
+export const RELAY_LEASE = 'events.relay';
+/** Instances that commit without the lease wake the relay holder up on this core subject. */
+export const RELAY_WAKE_SUBJECT = 'catalog.events.committed';
 
 /**
- * Publishes the outbox to NATS in id order. A row is marked sent only after NATS confirmed it;
- * while NATS is down the rows wait and the relay backs off, so nothing is lost or sent twice
- * by this instance. With PostgreSQL several instances relay side by side: each batch is claimed
- * with FOR UPDATE SKIP LOCKED, so no row is published by two of them.
+ * Publishes the event store to NATS in stream order. A row counts as published only once NATS
+ * confirmed it (the JetStream ack, or a flush); while NATS is down rows wait and the relay backs
+ * off. A row NATS refuses for good is set aside with its reason and the relay goes on. The
+ * relay also prunes published rows past their retention.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,22 +39,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private kicked = false;
   private stopping = false;
   private loop?: Promise<void>;
-  private lastCleanup = 0;
+  private lastPrune = 0;
+  private leaseCheckedAt = 0;
+  private holding = false;
   /** Publish attempts that failed (NATS down, no confirmation): for metrics and logs. */
   failures = 0;
 
   constructor(
-    @InjectRepository(OutboxEvent) private readonly outbox: Repository<OutboxEvent>,
+    private readonly store: EventStore,
     private readonly nats: NatsConnection,
-    private readonly transactions: TransactionRunner,
     private readonly events: DomainEvents,
+    private readonly leases: LeasesService,
     private readonly metrics: MetricsService,
-    private readonly sql: SqlDialect,
+    @Inject(eventsConfig.KEY) private readonly config: ConfigType<typeof eventsConfig>,
   ) {}
 
   onApplicationBootstrap(): void {
     this.metrics.readAtScrape('outboxBacklog', () => this.backlog());
+    this.metrics.readAtScrape('outboxSetAside', () => this.store.countSetAside());
     this.events.onCommitted(() => {
+      this.kicked = true;
+      if (!this.holding) {
+        this.nats.notify(RELAY_WAKE_SUBJECT);
+      }
+      this.wake?.();
+    });
+    this.nats.onMessage(RELAY_WAKE_SUBJECT, () => {
       this.kicked = true;
       this.wake?.();
     });
@@ -64,18 +78,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.loop;
   }
 
-  /** Rows not yet confirmed by NATS. */
+  /** Rows not yet confirmed by NATS (set-aside rows not counted). */
   backlog(): Promise<number> {
-    return this.outbox.countBy({ sentAt: IsNull() });
+    return this.store.countUnpublished();
   }
 
   /** One pass: publishes every pending row it can; resolves with how many it sent. */
   async relayPending(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const batch = await this.publishBatch();
-      sent += batch;
-      if (batch < BATCH) {
+      const rows = await this.store.unpublished(BATCH);
+      sent += await this.publish(rows);
+      if (rows.length < BATCH) {
         return sent;
       }
     }
@@ -85,106 +99,99 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let backoff = 0;
     while (!this.stopping) {
       this.kicked = false;
-      if (this.nats.state === 'off') {
-        await this.retireWhileOff().catch((error: unknown) =>
-          this.logger.warn(`could not retire outbox rows: ${String(error)}`),
-        );
-      } else if (this.nats.connected) {
-        try {
+      try {
+        if (this.nats.state === 'off') {
+          await this.retireWhileOff();
+        } else if (this.nats.connected && (await this.holdsLease())) {
           await this.relayPending();
-          await this.cleanup();
           backoff = 0;
-        } catch (error) {
-          this.failures++;
-          this.metrics.outboxPublishFailed();
-          backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
-          this.logger.warn(
-            `publishing the outbox failed, retrying in ${backoff} ms: ${String(error)}`,
-          );
         }
+        await this.pruneNowAndThen();
+      } catch (error) {
+        this.failures++;
+        this.metrics.outboxPublishFailed();
+        backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
+        this.logger.warn(`publishing events failed, retrying in ${backoff} ms: ${String(error)}`);
       }
       await this.sleep(backoff || IDLE_POLL_MS, backoff === 0);
     }
     // last chance at shutdown: what NATS takes now is not left for the next start
-    if (this.nats.connected) {
+    if (this.nats.connected && this.holding) {
       await this.relayPending().catch((error: unknown) =>
-        this.logger.warn(`final outbox flush failed: ${String(error)}`),
+        this.logger.warn(`final event flush failed: ${String(error)}`),
       );
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    if (this.sql.postgres) {
-      return this.transactions.run(async (tx) => {
-        const rows = await managerOf(tx)
-          .getRepository(OutboxEvent)
-          .createQueryBuilder('o')
-          .where('o.sentAt IS NULL')
-          .orderBy('o.id', 'ASC')
-          .limit(BATCH)
-          .setLock('pessimistic_write')
-          .setOnLocked('skip_locked')
-          .getMany();
-        await this.publish(rows);
-        if (rows.length > 0) {
-          await managerOf(tx)
-            .getRepository(OutboxEvent)
-            .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date() });
-        }
-        return rows.length;
-      });
+  /** Takes or renews the relay's lease, at most every third of its lifetime. */
+  private async holdsLease(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.leaseCheckedAt >= this.leases.ttlMs / 3) {
+      this.leaseCheckedAt = now;
+      const held = await this.leases.acquire(RELAY_LEASE);
+      if (held !== this.holding) {
+        this.logger.log(held ? 'this instance relays the events now' : 'another instance relays');
+      }
+      this.holding = held;
     }
-    // SQLite: one instance; publishing outside the write queue keeps other writers moving
-    const rows = await this.outbox.find({
-      where: { sentAt: IsNull() },
-      order: { id: 'ASC' },
-      take: BATCH,
-    });
-    await this.publish(rows);
-    if (rows.length > 0) {
-      await this.transactions.run((tx) =>
-        managerOf(tx)
-          .getRepository(OutboxEvent)
-          .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date() }),
-      );
-    }
-    return rows.length;
+    return this.holding;
   }
 
-  private async publish(rows: OutboxEvent[]): Promise<void> {
-    if (rows.length > 0) {
-      await this.nats.publishConfirmed(rows.map((r) => ({ subject: r.subject, data: r.envelope })));
+  private async publish(rows: StoredEvent[]): Promise<number> {
+    if (rows.length === 0) {
+      return 0;
     }
+    const outgoing = [];
+    for (const row of rows) {
+      const bytes = Buffer.byteLength(row.envelope);
+      if (bytes > MAX_ENVELOPE_BYTES) {
+        await this.setAside(row.seq, `envelope of ${bytes} bytes is over ${MAX_ENVELOPE_BYTES}`);
+      } else {
+        const { id } = JSON.parse(row.envelope) as { id: string };
+        outgoing.push({ seq: row.seq, subject: row.subject, data: row.envelope, msgId: id });
+      }
+    }
+    const outcome = await this.nats.publishEvents(outgoing);
+    await this.store.markPublished(outcome.published, new Date());
+    for (const { seq, reason } of outcome.refused) {
+      await this.setAside(seq, reason);
+    }
+    if (outcome.error) {
+      throw outcome.error;
+    }
+    return outcome.published.length;
+  }
+
+  private async setAside(seq: number, reason: string): Promise<void> {
+    this.logger.error(`event ${seq} set aside, NATS will not take it: ${reason}`);
+    this.metrics.outboxSetAside();
+    await this.store.setAside(seq, reason, new Date());
   }
 
   /**
-   * With NATS off (NATS_URL empty) nothing will ever publish the outbox: rows are marked sent as
-   * they come (their events already reached WebSocket clients at commit) and deleted like any
-   * sent row, so the table does not grow without bound.
+   * With NATS off (NATS_URL empty) nothing will ever publish: rows count as published as they
+   * come (they reached WebSocket clients at commit) and stay for the feed until retention.
    */
   private async retireWhileOff(): Promise<void> {
-    await this.transactions.run((tx) =>
-      managerOf(tx).getRepository(OutboxEvent).update({ sentAt: IsNull() }, { sentAt: new Date() }),
+    const rows = await this.store.unpublished(BATCH * 10);
+    await this.store.markPublished(
+      rows.map((r) => r.seq),
+      new Date(),
     );
-    await this.cleanup();
   }
 
-  private async cleanup(): Promise<void> {
-    if (Date.now() - this.lastCleanup < KEEP_SENT_MS / 2) {
+  private async pruneNowAndThen(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) {
       return;
     }
-    this.lastCleanup = Date.now();
-    await this.transactions.run((tx) =>
-      managerOf(tx)
-        .getRepository(OutboxEvent)
-        .delete({ sentAt: LessThan(new Date(Date.now() - KEEP_SENT_MS)) }),
-    );
+    this.lastPrune = Date.now();
+    const before = new Date(Date.now() - this.config.retentionHours * 3_600_000);
+    await this.store.prune(before, this.config.retentionMax);
   }
 
   /**
    * Waits `ms`, or — when `wakeOnCommit` — only a short batching window after a commit: events
-   * go out within ~BATCH_WINDOW_MS, yet a burst of commits shares one pass (one SELECT, one
-   * publish, one UPDATE) instead of taking a write transaction from the API per commit.
+   * go out within ~BATCH_WINDOW_MS, yet a burst of commits shares one pass.
    */
   private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
     return new Promise((resolve) => {

@@ -1,16 +1,16 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DomainEvents } from '../events/domain-events.service';
+import { OrderedEventStream } from '../events/stream/ordered-event-stream';
 import { EventsGateway } from './events.gateway';
 
-/** Feeds the gateway with this instance's committed events (other instances' come over NATS). */
+/** Feeds the gateway with the event stream in order, this instance's events and the others'. */
 @Injectable()
 export class EventFanoutListener implements OnModuleInit {
   constructor(
-    private readonly events: DomainEvents,
+    private readonly stream: OrderedEventStream,
     private readonly gateway: EventsGateway,
   ) {}
 
   onModuleInit(): void {
-    this.events.onCommitted((envelope) => this.gateway.broadcast(envelope));
+    this.stream.onEvent((envelope) => this.gateway.broadcast(envelope));
   }
 }

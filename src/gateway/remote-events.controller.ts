@@ -1,9 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { EventEnvelope, ITEMS_SUBJECT, PRODUCTS_SUBJECT } from '../events/domain-events';
-import { DomainEvents } from '../events/domain-events.service';
+import { OrderedEventStream } from '../events/stream/ordered-event-stream';
 import { DOMAIN_EVENT_NAMES } from './domain-event-list';
-import { EventsGateway } from './events.gateway';
 
 function isEnvelope(value: unknown): value is EventEnvelope {
   const v = value as Partial<EventEnvelope> | null;
@@ -11,6 +10,8 @@ function isEnvelope(value: unknown): value is EventEnvelope {
     typeof v === 'object' &&
     v !== null &&
     typeof v.id === 'string' &&
+    Number.isSafeInteger(v.seq) &&
+    (v.seq as number) > 0 &&
     typeof v.origin === 'string' &&
     typeof v.ts === 'string' &&
     typeof v.payload === 'object' &&
@@ -19,17 +20,14 @@ function isEnvelope(value: unknown): value is EventEnvelope {
 }
 
 /**
- * Events of the other instances, from NATS, to this instance's WebSocket clients. This
- * instance's own events reach its clients directly at commit, so they are not sent twice.
+ * Events of the other instances, from NATS: each tells the ordered stream how far the stream has
+ * got, and the stream reads what this instance lacks from the store (in order, once each).
  */
 @Controller()
 export class RemoteEventsController {
   private readonly logger = new Logger('RemoteEvents');
 
-  constructor(
-    private readonly gateway: EventsGateway,
-    private readonly events: DomainEvents,
-  ) {}
+  constructor(private readonly stream: OrderedEventStream) {}
 
   @EventPattern(PRODUCTS_SUBJECT)
   onProducts(@Payload() message: unknown): void {
@@ -46,8 +44,6 @@ export class RemoteEventsController {
       this.logger.warn(`dropped a malformed message: ${JSON.stringify(message)?.slice(0, 200)}`);
       return;
     }
-    if (message.origin !== this.events.origin) {
-      this.gateway.broadcast(message);
-    }
+    this.stream.heardOf(message.seq);
   }
 }

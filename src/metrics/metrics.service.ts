@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface ScrapeSources {
   websocketClients: () => number;
   outboxBacklog: () => Promise<number>;
+  outboxSetAside: () => Promise<number>;
   jobs: () => Promise<{ kind: string; state: string; count: number }[]>;
 }
 
@@ -72,6 +73,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly setAsideEvents = new Counter({
+    name: 'outbox_set_aside_total',
+    help: 'Events NATS refused for good (too large, rejected), kept in the store and skipped',
+    registers: [this.registry],
+  });
+
   /** Per host, per outcome: the labelled children, so an attempt costs two map lookups. */
   private readonly upstream = new Map<string, Map<string, UpstreamSeries>>();
   /** Hosts whose circuit gauge has a value. */
@@ -95,6 +102,14 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.set(await readOr(sources.outboxBacklog, 0, NaN, logger, 'outbox backlog'));
+      },
+    });
+    new Gauge({
+      name: 'outbox_set_aside',
+      help: 'Events set aside in the store because NATS refused them (NaN when unreadable)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await readOr(sources.outboxSetAside, 0, NaN, logger, 'set-aside events'));
       },
     });
     new Gauge({
@@ -156,6 +171,10 @@ export class MetricsService {
   upstreamCircuit(host: string, state: string): void {
     this.circuitKnown.add(host);
     this.circuitState.set({ host }, CIRCUIT_VALUES[state] ?? CIRCUIT_VALUES.open);
+  }
+
+  outboxSetAside(): void {
+    this.setAsideEvents.inc();
   }
 
   outboxPublishFailed(): void {

@@ -1,4 +1,4 @@
-import { Transaction } from '../database/transaction';
+import { Transaction, transactionOf } from '../database/transaction';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -62,7 +62,7 @@ class InMemoryProducts extends ProductsRepository {
 
 const fakeEvents = { record: () => Promise.resolve() } as unknown as DomainEvents;
 const directRunner = {
-  run: (work: (m: Transaction) => Promise<unknown>) => work({} as Transaction),
+  run: (work: (m: Transaction) => Promise<unknown>) => work(transactionOf({} as never)),
 };
 
 describe('ProductsService', () => {

@@ -7,6 +7,7 @@ import { JobProgress } from '../jobs/job-progress';
 import { JobRunner } from '../jobs/job-runner.service';
 import { LeasesService } from '../leases/leases.service';
 import { ItemDto } from './dto/item.dto';
+import { ratesSyncedEvents } from './rates.events';
 import { Item } from './entities/item.entity';
 import { ItemsRepository } from './items.repository';
 import { RateProvider, RateQuote } from './providers/rate-provider';
@@ -87,11 +88,14 @@ export class RatesSyncService {
           result.push(change);
         }
       }
-      await this.events.record(tx, 'rates.synced', {
-        job_id: progress.job.id,
-        source: this.provider.source,
-        changed: result.map(({ item }) => ({ ...ItemDto.from(item) })),
-      });
+      await this.events.recordMany(
+        tx,
+        ratesSyncedEvents(
+          progress.job.id,
+          this.provider.source,
+          result.map(({ item }) => ({ ...ItemDto.from(item) })),
+        ),
+      );
       await this.items.appendHistory(
         tx,
         result.map(({ item }) => ({

@@ -1,10 +1,15 @@
-import { defineEvents, ITEMS_SUBJECT, PayloadsOf } from '../events/domain-events';
+import { DomainEvent, defineEvents, ITEMS_SUBJECT, PayloadsOf } from '../events/domain-events';
+import { ItemDto } from './dto/item.dto';
 import { RatesSyncedDto } from './dto/rates-synced.dto';
 
-/** The rates sync's event: one per committed sync, however many items it moved. */
+/** Items per `rates.synced`: a sync that moves more is told in parts, each envelope far below 256 KiB. */
+export const RATES_SYNCED_PART_SIZE = 500;
+
+/** The rates sync's event: one per committed sync, in parts when it moved many items. */
 export const RATES_EVENTS = defineEvents({
   'rates.synced': {
-    summary: 'A rates sync committed; `changed` lists the items it created or moved.',
+    summary:
+      'A rates sync committed; `changed` lists the items it created or moved (at most 500: a larger sync is told in `parts` events).',
     subject: ITEMS_SUBJECT,
     payload: RatesSyncedDto,
   },
@@ -13,4 +18,22 @@ export const RATES_EVENTS = defineEvents({
 declare module '../events/domain-events' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the map takes its types from the definitions
   interface DomainEventMap extends PayloadsOf<typeof RATES_EVENTS> {}
+}
+
+/** The events of one committed sync: one, or `parts` of at most RATES_SYNCED_PART_SIZE items. */
+export function ratesSyncedEvents(
+  jobId: string,
+  source: string,
+  changed: ItemDto[],
+): DomainEvent[] {
+  const parts = Math.max(1, Math.ceil(changed.length / RATES_SYNCED_PART_SIZE));
+  return Array.from({ length: parts }, (_, index) => ({
+    event: 'rates.synced' as const,
+    payload: {
+      job_id: jobId,
+      source,
+      changed: changed.slice(index * RATES_SYNCED_PART_SIZE, (index + 1) * RATES_SYNCED_PART_SIZE),
+      ...(parts > 1 ? { part: index + 1, parts } : {}),
+    },
+  }));
 }

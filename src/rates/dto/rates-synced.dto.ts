@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RATE_SOURCES } from '../entities/item.entity';
 import { ItemDto } from './item.dto';
 
@@ -12,4 +12,13 @@ export class RatesSyncedDto {
 
   @ApiProperty({ type: [ItemDto], description: 'The items created or changed by this sync' })
   changed!: ItemDto[];
+
+  @ApiPropertyOptional({
+    example: 1,
+    description: 'Which part this is, when a sync is told in parts',
+  })
+  part?: number;
+
+  @ApiPropertyOptional({ example: 3, description: 'How many parts the sync is told in' })
+  parts?: number;
 }

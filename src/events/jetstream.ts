@@ -1,0 +1,74 @@
+import {
+  DiscardPolicy,
+  ErrorCode,
+  JetStreamClient,
+  NatsConnection as Connection,
+  NatsError,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  StreamConfig,
+} from 'nats';
+
+/** What the stream keeps: the event store's own retention. */
+export interface StreamLimits {
+  name: string;
+  subjects: string[];
+  maxAgeMs: number;
+  maxMessages: number;
+}
+
+/** A repeat of an envelope within this window is dropped by the stream (`Nats-Msg-Id`). */
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Creates the stream, or brings an existing one to these limits; undefined when the server has
+ * no JetStream (then the service publishes with core NATS only).
+ */
+export async function ensureStream(
+  connection: Connection,
+  limits: StreamLimits,
+): Promise<JetStreamClient | undefined> {
+  let manager;
+  try {
+    manager = await connection.jetstreamManager();
+  } catch (error) {
+    if (error instanceof NatsError && error.code === ErrorCode.NoResponders) {
+      return undefined;
+    }
+    throw error;
+  }
+  const config: Partial<StreamConfig> = {
+    name: limits.name,
+    subjects: limits.subjects,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(limits.maxAgeMs),
+    max_msgs: limits.maxMessages,
+    duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, limits.maxAgeMs)),
+  };
+  const exists = await manager.streams.info(limits.name).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof NatsError && error.api_error?.err_code === 10059) {
+        return false;
+      }
+      throw error;
+    },
+  );
+  await (exists ? manager.streams.update(limits.name, config) : manager.streams.add(config));
+  return connection.jetstream();
+}
+
+/** A message the stream refused for good (too large, invalid): retrying cannot help. */
+export function isRefusal(error: unknown): boolean {
+  if (!(error instanceof NatsError)) {
+    return false;
+  }
+  if (error.code === ErrorCode.MaxPayloadExceeded) {
+    return true;
+  }
+  const status = error.api_error?.code;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408;
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { ReadConnection } from '../../database/read-connection';
+import { SqlDialect } from '../../database/sql-dialect';
+import { managerOf, Transaction } from '../../database/transaction';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { EventStore, StoredEvent, StreamPosition } from './event-store';
+
+/** Rows per INSERT: far below either engine's limit on bound parameters. */
+const INSERT_CHUNK = 500;
+
+interface StoredRow {
+  seq: number | string;
+  subject: string;
+  envelope: string;
+}
+
+const stored = (row: StoredRow): StoredEvent => ({
+  seq: Number(row.seq),
+  subject: row.subject,
+  envelope: row.envelope,
+});
+
+@Injectable()
+export class EventStoreTypeormRepository extends EventStore {
+  constructor(
+    private readonly reads: ReadConnection,
+    private readonly transactions: TransactionRunner,
+    private readonly sql: SqlDialect,
+  ) {
+    super();
+  }
+
+  async takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }> {
+    const manager = managerOf(tx);
+    const bump = `UPDATE event_stream SET last_seq = last_seq + ${this.sql.param(1)} WHERE id = 1`;
+    let rows: { epoch: string; last_seq: number | string }[];
+    if (this.sql.postgres) {
+      rows = await manager.query(`${bump} RETURNING epoch, last_seq`, [count]);
+    } else {
+      await manager.query(bump, [count]);
+      rows = await manager.query('SELECT epoch, last_seq FROM event_stream WHERE id = 1');
+    }
+    if (rows.length === 0) {
+      throw new Error('the event_stream row is missing: the migrations did not run');
+    }
+    return { epoch: rows[0].epoch, first: Number(rows[0].last_seq) - count + 1 };
+  }
+
+  async append(tx: Transaction, events: StoredEvent[], createdAt: Date): Promise<void> {
+    const at = this.sql.timestamp(createdAt);
+    for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+      const chunk = events.slice(start, start + INSERT_CHUNK);
+      const params: unknown[] = [];
+      for (const e of chunk) {
+        params.push(e.seq, e.subject, e.envelope, at);
+      }
+      await managerOf(tx).query(
+        `INSERT INTO outbox (seq, subject, envelope, created_at) VALUES ${this.sql.valueRows(chunk.length, 4)}`,
+        params,
+      );
+    }
+  }
+
+  async position(): Promise<StreamPosition> {
+    const rows: { epoch: string; last_seq: number | string; earliest: number | string | null }[] =
+      await this.reads.query(
+        'SELECT s.epoch, s.last_seq, (SELECT MIN(seq) FROM outbox) AS earliest FROM event_stream s WHERE s.id = 1',
+      );
+    const seq = Number(rows[0].last_seq);
+    return {
+      epoch: rows[0].epoch,
+      seq,
+      earliestSeq: rows[0].earliest === null ? seq + 1 : Number(rows[0].earliest),
+    };
+  }
+
+  async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
+    const rows: StoredRow[] = await this.reads.query(
+      `SELECT seq, subject, envelope FROM outbox WHERE seq > ${this.sql.param(1)} ORDER BY seq LIMIT ${this.sql.param(2)}`,
+      [after, limit],
+    );
+    return rows.map(stored);
+  }
+
+  async unpublished(limit: number): Promise<StoredEvent[]> {
+    const rows: StoredRow[] = await this.reads.query(
+      `SELECT seq, subject, envelope FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT ${this.sql.param(1)}`,
+      [limit],
+    );
+    return rows.map(stored);
+  }
+
+  async countUnpublished(): Promise<number> {
+    return this.count('sent_at IS NULL AND failed_at IS NULL');
+  }
+
+  async countSetAside(): Promise<number> {
+    return this.count('failed_at IS NOT NULL');
+  }
+
+  async markPublished(seqs: number[], at: Date): Promise<void> {
+    if (seqs.length === 0) {
+      return;
+    }
+    await this.write(
+      `UPDATE outbox SET sent_at = ${this.sql.param(1)} WHERE seq IN (${this.sql.list(seqs.length, 2)})`,
+      [this.sql.timestamp(at), ...seqs],
+    );
+  }
+
+  async setAside(seq: number, reason: string, at: Date): Promise<void> {
+    await this.write(
+      `UPDATE outbox SET failed_at = ${this.sql.param(1)}, failure = ${this.sql.param(2)} WHERE seq = ${this.sql.param(3)}`,
+      [this.sql.timestamp(at), reason.slice(0, 500), seq],
+    );
+  }
+
+  async prune(before: Date, keep: number): Promise<void> {
+    const published = 'sent_at IS NOT NULL';
+    await this.write(
+      `DELETE FROM outbox WHERE ${published} AND created_at < ${this.sql.param(1)}`,
+      [this.sql.timestamp(before)],
+    );
+    await this.write(
+      `DELETE FROM outbox WHERE ${published} AND seq <= (SELECT last_seq FROM event_stream WHERE id = 1) - ${this.sql.param(1)}`,
+      [keep],
+    );
+  }
+
+  private async count(where: string): Promise<number> {
+    const rows: { n: number | string }[] = await this.reads.query(
+      `SELECT COUNT(*) AS n FROM outbox WHERE ${where}`,
+    );
+    return Number(rows[0].n);
+  }
+
+  /** Through the write queue: on SQLite a statement beside an open transaction would join it. */
+  private async write(sql: string, params: unknown[]): Promise<void> {
+    await this.transactions.run((tx) => managerOf(tx).query(sql, params));
+  }
+}
