@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 
-/** Asserts the SPEC §2 error body: status, message, path, an ISO timestamp and the request id. */
+/** Asserts the error body every error has: status, message, path, an ISO timestamp, the request id. */
 export function expectErrorShape(res: Response, status: number): void {
   expect(res.status).toBe(status);
   expect(res.body).toEqual(
