@@ -58,7 +58,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   return app;
 }
 
-/** Everything cross-cutting about HTTP: createApp calls it (as do tests that build the app themselves). */
+/** Everything cross-cutting about HTTP; createApp calls it, as do tests that build the app. */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   app.disable('x-powered-by');

@@ -25,7 +25,7 @@ const toNumber = ({ value }: { value: unknown }): unknown =>
     ? Number(value)
     : emptyToUndefined({ value });
 
-/** Every setting of the service, with its default; ConfigModule and ormconfig.ts pass the env in. */
+/** Every setting of the service, with its default (ConfigModule and ormconfig.ts pass it in). */
 export class EnvironmentVariables {
   @Transform(toNumber)
   @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
