@@ -7,16 +7,6 @@ import { natsConfig } from './nats.config';
 import { ratesConfig } from './rates.config';
 import { securityConfig } from './security.config';
 
-export {
-  appConfig,
-  clusterConfig,
-  databaseConfig,
-  externalConfig,
-  natsConfig,
-  ratesConfig,
-  securityConfig,
-};
-
 /** The namespaces ConfigModule loads; each maps the environment validated once at startup. */
 export const configNamespaces = [
   appConfig,
