@@ -11,7 +11,7 @@ export interface ShutdownProcess {
 export const closeGraceMs = (timeoutMs: number): number => Math.min(5_000, timeoutMs / 4);
 
 /**
- * SIGTERM and SIGINT shut the service down in the order of SPEC §8, then exit 0:
+ * SIGTERM and SIGINT shut the service down in this order, then exit 0:
  * 1. stop taking requests: the listening socket closes (a load balancer sees the instance go)
  *    and idle keep-alive connections are cut; requests in flight get `closeGraceMs` to finish,
  *    then every connection left is cut;
