@@ -14,7 +14,7 @@ import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
 import { nestLogLevels } from './config/log-levels';
 import { validatedEnv } from './config/validated-env';
-import { EVENT_PAYLOAD_MODELS } from './events/event-catalog';
+import { DomainEventRegistry } from './events/event-catalog';
 import { EventCatalog } from './events/event-catalog.service';
 import { startMessaging } from './events/start-messaging';
 import { parseClientFrame } from './gateway/client-frames';
@@ -89,7 +89,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .setVersion('0.1.0')
       .build(),
     // the event payloads' schemas, reused by the AsyncAPI document
-    { extraModels: EVENT_PAYLOAD_MODELS },
+    { extraModels: app.get(DomainEventRegistry).payloadModels() },
   );
   documentApiKeys(document);
   documentLivePage(document);
