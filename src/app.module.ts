@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { configNamespaces } from './config';
-import { validateEnv } from './config/env.validation';
+import { validateConfig } from './config/validated-env';
 import { DatabaseModule } from './database/database.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EventsModule } from './events/events.module';
@@ -19,15 +19,15 @@ import { SecurityModule } from './security/security.module';
 export class AppModule {
   /**
    * Built on call rather than at import, so the environment (and, in tests, its overrides) is
-   * read and validated when the app starts: a bad value stops startup with one clear message.
+   * read and validated once, when the app starts: a bad value stops startup with one message.
    */
   static async register(): Promise<DynamicModule> {
-    // awaited here, not inside NestFactory, so a ConfigValidationError reaches main.ts as itself
+    // awaited here, not inside NestFactory, so a ConfigValidationError reaches the caller as itself
     const config = await ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
       load: configNamespaces,
-      validate: (raw) => ({ ...raw, ...validateEnv(raw) }),
+      validate: validateConfig,
     });
     return {
       module: AppModule,

@@ -1,24 +1,64 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { PrototypedExpressAdapter } from './common/express-adapter';
 import { jsonContentTypeMiddleware } from './common/json-content-type';
 import { requestIdMiddleware } from './common/request-id';
 import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
-import { EVENT_PAYLOAD_MODELS } from './events/event-catalog';
+import { nestLogLevels } from './config/log-levels';
+import { validatedEnv } from './config/validated-env';
+import { DomainEventRegistry } from './events/event-catalog';
 import { EventCatalog } from './events/event-catalog.service';
+import { startMessaging } from './events/start-messaging';
 import { parseClientFrame } from './gateway/client-frames';
+import { documentLivePage } from './live/live-openapi';
 import { RequestLogging } from './logging/request-logging';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { corsOptions, securityHeaders } from './security/http-security';
 import { documentApiKeys } from './security/openapi-security';
 
-/** Everything cross-cutting about HTTP, shared by main.ts and the e2e tests. */
+/** What the e2e tests set differently from main.ts. */
+export type CreateAppOptions = Pick<NestApplicationOptions, 'logger' | 'abortOnError'>;
+
+/**
+ * The app as main.ts and the e2e tests run it, ready to listen. The environment is validated
+ * first, so a bad value rejects with a ConfigValidationError before anything starts. Given a
+ * `logger`, Nest's console logger stays in place of the pino one.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const appModule = await AppModule.register();
+  const app = await NestFactory.create<NestExpressApplication>(
+    appModule,
+    new PrototypedExpressAdapter(),
+    {
+      // registered in configureApp, with the configured limit
+      bodyParser: false,
+      // the environment is validated now: the logger follows LOG_LEVEL from the first line on
+      logger: nestLogLevels(validatedEnv().LOG_LEVEL),
+      // held until the pino logger takes over, so startup lines are JSON too
+      bufferLogs: options.logger === undefined,
+      // at shutdown, keep-alive connections are cut once the hooks ran, instead of lingering
+      forceCloseConnections: true,
+      ...options,
+    },
+  );
+  if (options.logger === undefined) {
+    app.useLogger(app.get(PinoLogger));
+  }
+  configureApp(app);
+  startMessaging(app);
+  return app;
+}
+
+/** Everything cross-cutting about HTTP; createApp calls it, as do tests that build the app. */
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   app.disable('x-powered-by');
@@ -49,9 +89,10 @@ export function configureApp(app: NestExpressApplication): INestApplication {
       .setVersion('0.1.0')
       .build(),
     // the event payloads' schemas, reused by the AsyncAPI document
-    { extraModels: EVENT_PAYLOAD_MODELS },
+    { extraModels: app.get(DomainEventRegistry).payloadModels() },
   );
   documentApiKeys(document);
+  documentLivePage(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.get(EventCatalog).build(document);
   return app;

@@ -9,7 +9,7 @@ import { freePort, SpawnedApp, spawnApp, waitForHttp } from './helpers/spawn-app
 import { createTestDatabase, POSTGRES_BASE, TestDatabase } from './helpers/test-database';
 
 /**
- * Many instances share one PostgreSQL database (SPEC §8). A `.pg` spec: it runs in the
+ * Many instances share one PostgreSQL database. A `.pg` spec: it runs in the
  * PostgreSQL pass only (the SQLite pass ignores it), on that server even when run alone.
  */
 const INSTANCES = 3;

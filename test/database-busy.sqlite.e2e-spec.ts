@@ -1,4 +1,5 @@
 import { Database } from 'sqlite3';
+import { expectDatabaseUnavailable } from './helpers/error-shape';
 import { startTestApp, TestApp } from './helpers/test-app';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
 
@@ -32,13 +33,7 @@ describe('Writes while another process holds the SQLite write lock', () => {
     try {
       const started = Date.now();
       const res = await t.http.post('/products').send({ name: 'while locked', price: 1 });
-      expect(res.status).toBe(503);
-      expect(res.headers['retry-after']).toBe('1');
-      expect(res.body).toMatchObject({
-        statusCode: 503,
-        message: 'the database is unavailable; retry later',
-        path: '/products',
-      });
+      expectDatabaseUnavailable(res, '/products');
       // it waited for the lock first (busy timeout), it did not fail at once
       expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
       // WAL: readers are not blocked by the other writer

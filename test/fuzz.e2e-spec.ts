@@ -267,6 +267,30 @@ function seededCases(random: () => number, s: Seeded): Case[] {
     }
     return { field, value, body: copy };
   };
+  const PRODUCT_FIELDS = ['name', 'description', 'price', 'external_id'];
+  /** `route` names the endpoint in the label, `path` is where the case goes. */
+  const bodyCase = (
+    method: string,
+    route: string,
+    path: string,
+    valid: object,
+    fields: string[],
+    required: string[],
+  ): Case => {
+    const m = mutate({ ...valid }, fields, required);
+    return { label: `${method} ${route} ${m.field}=${show(m.value)}`, method, path, body: m.body };
+  };
+  /** A PATCH of one bad field alone. */
+  const patchCase = (route: string, path: string, fields: string[]): Case => {
+    const field = pick(fields);
+    const value = pick(BAD_FIELDS[field]);
+    return {
+      label: `PATCH ${route} ${field}=${show(value)}`,
+      method: 'PATCH',
+      path,
+      body: { [field]: value },
+    };
+  };
 
   const cases: Case[] = [];
   const add = (c: Case) => cases.push(c);
@@ -583,61 +607,24 @@ function seededCases(random: () => number, s: Seeded): Case[] {
 
   // --- generated: one bad field, bad id or bad query value at a time --------------------------
   const generators: (() => Case)[] = [
-    () => {
-      const m = mutate(
-        validProduct(),
-        ['name', 'description', 'price', 'external_id'],
-        ['name', 'price'],
-      );
-      return {
-        label: `POST /products ${m.field}=${show(m.value)}`,
-        method: 'POST',
-        path: '/products',
-        body: m.body,
-      };
-    },
-    () => {
-      const m = mutate(
-        validProduct(),
-        ['name', 'description', 'price', 'external_id'],
-        ['name', 'price'],
-      );
-      return {
-        label: `PUT /products/{id} ${m.field}=${show(m.value)}`,
-        method: 'PUT',
-        path: `/products/${p}`,
-        body: m.body,
-      };
-    },
-    () => {
-      const field = pick(['name', 'description', 'price', 'external_id']);
-      const value = pick(BAD_FIELDS[field]);
-      return {
-        label: `PATCH /products/{id} ${field}=${show(value)}`,
-        method: 'PATCH',
-        path: `/products/${p}`,
-        body: { [field]: value },
-      };
-    },
-    () => {
-      const m = mutate(validItem(), ['code', 'base', 'rate', 'source'], ['code', 'base', 'rate']);
-      return {
-        label: `POST /items ${m.field}=${show(m.value)}`,
-        method: 'POST',
-        path: '/items',
-        body: m.body,
-      };
-    },
-    () => {
-      const field = pick(['code', 'base', 'rate']);
-      const value = pick(BAD_FIELDS[field]);
-      return {
-        label: `PATCH /items/{id} ${field}=${show(value)}`,
-        method: 'PATCH',
-        path: `/items/${i}`,
-        body: { [field]: value },
-      };
-    },
+    () =>
+      bodyCase('POST', '/products', '/products', validProduct(), PRODUCT_FIELDS, ['name', 'price']),
+    () =>
+      bodyCase('PUT', '/products/{id}', `/products/${p}`, validProduct(), PRODUCT_FIELDS, [
+        'name',
+        'price',
+      ]),
+    () => patchCase('/products/{id}', `/products/${p}`, PRODUCT_FIELDS),
+    () =>
+      bodyCase(
+        'POST',
+        '/items',
+        '/items',
+        validItem(),
+        ['code', 'base', 'rate', 'source'],
+        ['code', 'base', 'rate'],
+      ),
+    () => patchCase('/items/{id}', `/items/${i}`, ['code', 'base', 'rate']),
     () => {
       const good = Array.from({ length: 1 + Math.floor(random() * 5) }, (_, n) => n + 1);
       const bad = pick(FETCH_BAD_IDS);

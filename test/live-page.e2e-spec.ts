@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { expectErrorShape } from './helpers/error-shape';
 import { freePort, ROOT } from './helpers/spawn-app';
 import { startTestApp, TestApp } from './helpers/test-app';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
@@ -95,4 +96,38 @@ describe('The live page in headless Chromium', () => {
   async function selectedItemId(): Promise<string> {
     return page.locator('#item').inputValue();
   }
+});
+
+describe("The live page's files over HTTP", () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves the page at /live, its files beside it and uPlot under /live/vendor, with the security headers', async () => {
+    for (const [path, type] of [
+      ['/live', /^text\/html/],
+      ['/live/live.js', /^text\/javascript/],
+      ['/live/live.css', /^text\/css/],
+    ] as const) {
+      const res = await t.http.get(path).expect(200);
+      expect(res.headers['content-type']).toMatch(type);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    }
+    const vendor = await t.http.get('/live/vendor/uPlot.iife.min.js').expect(200);
+    expect(vendor.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(vendor.headers['cache-control']).toBe('public, max-age=86400');
+    expect(vendor.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers an unknown file with the 404 error body', async () => {
+    for (const path of ['/live/nope.js', '/live/vendor/nope.js']) {
+      expectErrorShape(await t.http.get(path), 404);
+    }
+  });
 });

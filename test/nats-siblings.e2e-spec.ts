@@ -2,7 +2,7 @@ import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservice
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
-import { TestNatsServer } from './helpers/nats-server';
+import { TestNatsServer, untilAnswering } from './helpers/nats-server';
 import { freePort, SpawnedApp, spawnApp, waitForHttp } from './helpers/spawn-app';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -30,15 +30,7 @@ describe('Sibling services over NATS', () => {
     await t.http.post('/items').send({ code: 'EUR', base: 'USD', rate: 0.9 }).expect(201);
     await t.http.post('/items').send({ code: 'BTC', base: 'USDT', rate: 60000 }).expect(201);
     // the microservice subscribes in the background: wait until it answers
-    await pollUntil(
-      () =>
-        plain.request('products.get', codec.encode({ id: productId }), { timeout: 500 }).then(
-          () => true,
-          () => false,
-        ),
-      (ok) => ok,
-      { what: 'request-reply ready' },
-    );
+    await untilAnswering(plain, 'products.get', { id: productId });
   });
   afterAll(async () => {
     await nest.close();

@@ -1,30 +1,15 @@
 import { EventEnvelope } from '../src/events/domain-events';
 import { DomainEvents } from '../src/events/domain-events.service';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
+import { jobEnd, JobBody } from './helpers/jobs';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
-
-interface JobBody {
-  job_id: string;
-  kind: string;
-  state: string;
-  errors: string[];
-  created: number;
-  updated: number;
-  unchanged: number;
-  started_at: string;
-  finished_at: string | null;
-}
 
 const runSync = async (t: TestApp): Promise<JobBody> => {
   const started = await t.http.post('/tasks/run');
   expect(started.status).toBe(202);
   expect(started.body.kind).toBe('rates.sync');
-  return pollUntil(
-    async () => (await t.http.get(`/tasks/${started.body.job_id}`)).body as JobBody,
-    (job) => job.state !== 'running',
-    { what: 'rates sync end' },
-  );
+  return jobEnd(t, `/tasks/${started.body.job_id}`, { what: 'rates sync end' });
 };
 
 const ratesOf = async (t: TestApp) =>
@@ -120,10 +105,7 @@ describe('Rates sync from the fiat source', () => {
     expect(b.status).toBe(202);
     expect(b.body.job_id).toBe(a.body.job_id);
     expect(b.body.state).toBe('running');
-    await pollUntil(
-      async () => (await t.http.get(`/tasks/${a.body.job_id}`)).body as JobBody,
-      (job) => job.state !== 'running',
-    );
+    await jobEnd(t, `/tasks/${a.body.job_id}`);
   });
 });
 

@@ -1,40 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { expectErrorShape } from './helpers/error-shape';
+import { jobEnd, JobBody, seedProducts } from './helpers/jobs';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const PRODUCTS = 5000;
-
-/** Inserts products with external ids 1..n quickly, straight into the table. */
-async function seed(t: TestApp, n: number): Promise<void> {
-  const now = new Date();
-  for (let start = 1; start <= n; start += 500) {
-    const rows = Array.from({ length: Math.min(500, n - start + 1) }, (_, i) => ({
-      name: 'stale name',
-      description: '',
-      price: 0,
-      externalId: String(start + i),
-      createdAt: now,
-      updatedAt: now,
-    }));
-    await t.dataSource.getRepository('Product').insert(rows);
-  }
-}
-
-interface JobBody {
-  job_id: string;
-  state: string;
-  total: number;
-  processed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  not_found: number;
-  failed: number;
-  errors: string[];
-  finished_at: string | null;
-}
 
 describe('POST /products/refresh_all and the jobs API', () => {
   let upstream: FakeUpstream;
@@ -48,7 +19,7 @@ describe('POST /products/refresh_all and the jobs API', () => {
       EXTERNAL_RETRIES: '0',
       EXTERNAL_BREAKER_THRESHOLD: '100000',
     });
-    await seed(t, PRODUCTS);
+    await seedProducts(t.dataSource, PRODUCTS);
   });
   afterAll(async () => {
     await t.close();
@@ -114,11 +85,7 @@ describe('POST /products/refresh_all and the jobs API', () => {
     upstream.set({ faults: new Map() });
     const next = await t.http.post('/products/refresh_all');
     expect(next.body.job_id).not.toBe(started.body.job_id);
-    await pollUntil(
-      async () => (await t.http.get(next.body.status_url)).body as JobBody,
-      (job) => job.state !== 'running',
-      { deadlineMs: 60_000, what: 'second refresh end' },
-    );
+    await jobEnd(t, next.body.status_url, { deadlineMs: 60_000, what: 'second refresh end' });
     const second = (await t.http.get(next.body.status_url)).body as JobBody;
     expect(second).toMatchObject({
       updated: 2,

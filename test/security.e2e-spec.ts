@@ -11,7 +11,7 @@ import type { Response, Test } from 'supertest';
 import { Script } from 'node:vm';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { expectErrorShape } from './helpers/error-shape';
-import { TestNatsServer } from './helpers/nats-server';
+import { TestNatsServer, untilAnswering } from './helpers/nats-server';
 import { pollUntil } from './helpers/poll';
 import { startTestApp, TestApp } from './helpers/test-app';
 
@@ -204,15 +204,7 @@ describe('API keys (API_KEYS=k1,k2)', () => {
         options: { servers: [nats.url] },
       });
       await nest.connect();
-      await pollUntil(
-        () =>
-          plain.request('products.get', codec.encode({ id: productId }), { timeout: 500 }).then(
-            () => true,
-            () => false,
-          ),
-        (ok) => ok,
-        { what: 'request-reply ready' },
-      );
+      await untilAnswering(plain, 'products.get', { id: productId });
     });
     afterAll(async () => {
       await nest.close();

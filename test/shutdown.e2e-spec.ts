@@ -8,6 +8,7 @@ import { Job } from '../src/jobs/entities/job.entity';
 import { Product } from '../src/products/entities/product.entity';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { TestNatsServer } from './helpers/nats-server';
+import { JobBody, seedProducts } from './helpers/jobs';
 import { pollUntil } from './helpers/poll';
 import { freePort, SpawnedApp, spawnApp, waitForHttp } from './helpers/spawn-app';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
@@ -15,26 +16,6 @@ import { TestWsClient } from './helpers/ws-client';
 
 const PRODUCTS = 3000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-
-interface JobBody {
-  processed: number;
-}
-
-/** Products with external ids 1..n, straight into the table, as an earlier import left them. */
-async function seed(db: DataSource, n: number): Promise<void> {
-  const now = new Date();
-  for (let start = 1; start <= n; start += 500) {
-    const rows = Array.from({ length: Math.min(500, n - start + 1) }, (_, i) => ({
-      name: 'stale name',
-      description: '',
-      price: 0,
-      externalId: String(start + i),
-      createdAt: now,
-      updatedAt: now,
-    }));
-    await db.getRepository(Product).insert(rows);
-  }
-}
 
 /** Every envelope published on `subject`, by envelope id. */
 function collect(nc: NatsConnection, subject: string): Map<string, EventEnvelope> {
@@ -66,7 +47,7 @@ describe('Graceful shutdown of the built service', () => {
     db = new DataSource(dataSourceOptions(database.url, entities));
     await db.initialize();
     await db.runMigrations();
-    await seed(db, PRODUCTS);
+    await seedProducts(db, PRODUCTS);
     subscriber = await connect({ servers: nats.url });
   });
   afterAll(async () => {

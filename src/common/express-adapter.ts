@@ -8,13 +8,10 @@ type ExpressApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
 };
 
 /**
- * Nest's Express adapter, with the HTTP server creating each request and response with the
- * prototypes Express gives them. Express switches them per request (`Object.setPrototypeOf` in
- * `app.handle`), and V8 then keeps the whole request — its router closures, Node's response
- * objects — alive through young-generation collections: ~20 KB per request promoted, every
- * collection ~7 ms copying them, the pauses GET requests waited for. Created with those
- * prototypes already, Express's switch changes nothing (a bare Express route: 1.4 MB → 4 KB
- * promoted per collection, 3.5 → 0.6 ms).
+ * Nest's Express adapter, with the HTTP server creating each request and response on the
+ * prototypes Express would switch them to (`Object.setPrototypeOf` in `app.handle`): a switched
+ * object keeps the whole request alive through young-generation collections, and those pauses
+ * are what requests wait for under load. The measurements are in docs/performance.md.
  */
 export class PrototypedExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {

@@ -1,8 +1,7 @@
 /**
- * `promise`'s value, or undefined as soon as `signal` aborts, whichever comes first. Unlike a
- * `Promise.race` with one long-lived "aborted" promise, nothing stays attached once it settles:
- * racing every page of a refresh against one pending promise kept every page's results alive
- * (each race left a reaction on it) until the job ended — memory grew with the product count.
+ * `promise`'s value, or undefined as soon as `signal` aborts, whichever comes first. Nothing
+ * stays attached once it settles, unlike a `Promise.race` against one long-lived "aborted"
+ * promise, which holds on to every value raced against it until it settles itself.
  */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
   if (signal.aborted) {

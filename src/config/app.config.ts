@@ -1,10 +1,10 @@
 import { registerAs } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 export const appConfig = registerAs('app', () => {
-  const env = validateEnv(process.env);
+  const env = validatedEnv();
   return {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,

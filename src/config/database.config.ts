@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 export const databaseConfig = registerAs('database', () => ({
-  url: validateEnv(process.env).DATABASE_URL,
+  url: validatedEnv().DATABASE_URL,
 }));

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -25,12 +26,16 @@ const toNumber = ({ value }: { value: unknown }): unknown =>
     ? Number(value)
     : emptyToUndefined({ value });
 
-/** Every variable of SPEC §7, with its default. Only this file and ormconfig.ts read process.env. */
+/** An integer setting from `min` (to `max`), with one message for every way it can be wrong. */
+function IntSetting(message: string, min: number, max?: number): PropertyDecorator {
+  const options = { message };
+  const range = max === undefined ? [Min(min, options)] : [Min(min, options), Max(max, options)];
+  return applyDecorators(Transform(toNumber), ...range, IsInt(options));
+}
+
+/** Every setting of the service, with its default (ConfigModule and ormconfig.ts pass it in). */
 export class EnvironmentVariables {
-  @Transform(toNumber)
-  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
-  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
-  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @IntSetting('PORT must be an integer between 0 and 65535', 0, 65535)
   PORT = 8000;
 
   @Transform(emptyToUndefined)
@@ -56,34 +61,21 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'EXTERNAL_API_URL must be an http(s) URL' })
   EXTERNAL_API_URL = 'https://dummyjson.com';
 
-  @Transform(toNumber)
-  @Min(1, { message: 'EXTERNAL_CONCURRENCY must be an integer between 1 and 256' })
-  @Max(256, { message: 'EXTERNAL_CONCURRENCY must be an integer between 1 and 256' })
-  @IsInt({ message: 'EXTERNAL_CONCURRENCY must be an integer between 1 and 256' })
+  @IntSetting('EXTERNAL_CONCURRENCY must be an integer between 1 and 256', 1, 256)
   EXTERNAL_CONCURRENCY = 16;
 
-  @Transform(toNumber)
-  @Min(1, { message: 'EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000' })
-  @Max(600000, { message: 'EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000' })
-  @IsInt({ message: 'EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000' })
+  @IntSetting('EXTERNAL_TIMEOUT_MS must be an integer between 1 and 600000', 1, 600000)
   EXTERNAL_TIMEOUT_MS = 5000;
 
-  @Transform(toNumber)
-  @Min(0, { message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
-  @Max(10, { message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
-  @IsInt({ message: 'EXTERNAL_RETRIES must be an integer between 0 and 10' })
+  @IntSetting('EXTERNAL_RETRIES must be an integer between 0 and 10', 0, 10)
   EXTERNAL_RETRIES = 3;
 
   /** Consecutive failed calls to one upstream host that open its circuit breaker. */
-  @Transform(toNumber)
-  @Min(1, { message: 'EXTERNAL_BREAKER_THRESHOLD must be an integer >= 1' })
-  @IsInt({ message: 'EXTERNAL_BREAKER_THRESHOLD must be an integer >= 1' })
+  @IntSetting('EXTERNAL_BREAKER_THRESHOLD must be an integer >= 1', 1)
   EXTERNAL_BREAKER_THRESHOLD = 10;
 
   /** How long an open breaker refuses calls before it lets one through to test the upstream. */
-  @Transform(toNumber)
-  @Min(100, { message: 'EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100' })
-  @IsInt({ message: 'EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100' })
+  @IntSetting('EXTERNAL_BREAKER_COOLDOWN_MS must be an integer >= 100', 100)
   EXTERNAL_BREAKER_COOLDOWN_MS = 10000;
 
   @Transform(emptyToUndefined)
@@ -110,9 +102,7 @@ export class EnvironmentVariables {
   })
   CRYPTO_SYMBOLS = 'BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT';
 
-  @Transform(toNumber)
-  @Min(0, { message: 'TASK_INTERVAL_SECONDS must be an integer >= 0 (0 = off)' })
-  @IsInt({ message: 'TASK_INTERVAL_SECONDS must be an integer >= 0 (0 = off)' })
+  @IntSetting('TASK_INTERVAL_SECONDS must be an integer >= 0 (0 = off)', 0)
   TASK_INTERVAL_SECONDS = 60;
 
   @ValidateIf((_, value) => value !== '')
@@ -145,27 +135,18 @@ export class EnvironmentVariables {
   CORS_ORIGINS = '';
 
   /** Calls per client and window to each expensive endpoint (fetch_external, refresh_all, tasks/run). */
-  @Transform(toNumber)
-  @Min(0, { message: 'RATE_LIMIT_EXPENSIVE must be an integer >= 0 (0 = off)' })
-  @IsInt({ message: 'RATE_LIMIT_EXPENSIVE must be an integer >= 0 (0 = off)' })
+  @IntSetting('RATE_LIMIT_EXPENSIVE must be an integer >= 0 (0 = off)', 0)
   RATE_LIMIT_EXPENSIVE = 30;
 
-  @Transform(toNumber)
-  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer >= 1' })
-  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer >= 1' })
+  @IntSetting('RATE_LIMIT_WINDOW_SECONDS must be an integer >= 1', 1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** How often WebSocket clients are pinged; one that misses a ping is dropped. */
-  @Transform(toNumber)
-  @Min(100, { message: 'WS_HEARTBEAT_MS must be an integer >= 100' })
-  @IsInt({ message: 'WS_HEARTBEAT_MS must be an integer >= 100' })
+  @IntSetting('WS_HEARTBEAT_MS must be an integer >= 100', 100)
   WS_HEARTBEAT_MS = 30000;
 
   /** How long a lease (scheduled sync, a running job) outlives its holder's last renewal. */
-  @Transform(toNumber)
-  @Min(1000, { message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
-  @Max(3600000, { message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
-  @IsInt({ message: 'LEASE_TTL_MS must be an integer between 1000 and 3600000' })
+  @IntSetting('LEASE_TTL_MS must be an integer between 1000 and 3600000', 1000, 3600000)
   LEASE_TTL_MS = 15000;
 
   /** How long the event stream keeps an event (the feed, resuming clients, JetStream). */
@@ -188,17 +169,11 @@ export class EnvironmentVariables {
   NATS_STREAM = 'CATALOG_EVENTS';
 
   /** How long a shutdown (SIGTERM/SIGINT) may take before the process exits anyway. */
-  @Transform(toNumber)
-  @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
-  @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
-  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000' })
+  @IntSetting('SHUTDOWN_TIMEOUT_MS must be an integer between 1000 and 600000', 1000, 600000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
   /** Nice value of the runtime's helper threads (garbage collection), Linux; 0 leaves them as they are. */
-  @Transform(toNumber)
-  @Min(0, { message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
-  @Max(19, { message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
-  @IsInt({ message: 'HELPER_THREADS_NICE must be an integer between 0 and 19' })
+  @IntSetting('HELPER_THREADS_NICE must be an integer between 0 and 19', 0, 19)
   HELPER_THREADS_NICE = 10;
 
   /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */

@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 export const externalConfig = registerAs('external', () => {
-  const env = validateEnv(process.env);
+  const env = validatedEnv();
   return {
     provider: env.EXTERNAL_API_PROVIDER,
     baseUrl: env.EXTERNAL_API_URL.replace(/\/+$/, ''),

@@ -8,8 +8,7 @@ import { natsConfig } from './nats.config';
 import { ratesConfig } from './rates.config';
 import { securityConfig } from './security.config';
 
-export { appConfig, databaseConfig, externalConfig, natsConfig, ratesConfig, securityConfig };
-export { clusterConfig };
+/** The namespaces ConfigModule loads; each maps the environment validated once at startup. */
 export const configNamespaces = [
   appConfig,
   clusterConfig,

@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 export const natsConfig = registerAs('nats', () => {
-  const url = validateEnv(process.env).NATS_URL;
+  const url = validatedEnv().NATS_URL;
   return {
     /** Empty: NATS is off (events still reach WebSocket clients and wait in the outbox). */
     servers: url === '' ? [] : url.split(','),

@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 export const ratesConfig = registerAs('rates', () => {
-  const env = validateEnv(process.env);
+  const env = validatedEnv();
   return {
     apiType: env.API_TYPE,
     fiatUrl: env.EXCHANGE_RATES_API_URL,

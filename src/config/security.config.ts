@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 export const securityConfig = registerAs('security', () => {
-  const env = validateEnv(process.env);
+  const env = validatedEnv();
   const list = (value: string) =>
     value
       .split(',')

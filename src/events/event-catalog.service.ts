@@ -26,7 +26,7 @@ export class EventCatalog {
   }
 
   /**
-   * Built by configureApp from the Swagger document (created with `EVENT_PAYLOAD_MODELS` as
+   * Built by configureApp from the Swagger document (created with the registry's payload models as
    * extraModels), whose DTO schemas are the event payloads' schemas.
    */
   build(openApi: OpenAPIObject): void {

@@ -2,13 +2,6 @@ import { Injectable, Type } from '@nestjs/common';
 import { DomainEventName, EventDefinition, EventDefinitions } from './domain-events';
 
 /**
- * The payload DTOs of every registered event, for Swagger's `extraModels`: their schemas are the
- * events' payload schemas. Filled as definitions are registered, when the app is created, so it
- * is complete before configureApp builds the Swagger document.
- */
-export const EVENT_PAYLOAD_MODELS: Type<unknown>[] = [];
-
-/**
  * The definitions of every domain event, handed in from above (this module imports no feature):
  * the relay reads the subject of each event here, the catalog everything else.
  */
@@ -19,10 +12,12 @@ export class DomainEventRegistry {
   register(definitions: Partial<EventDefinitions>): void {
     for (const [name, definition] of Object.entries(definitions) as [string, EventDefinition][]) {
       this.definitions.set(name, definition);
-      if (!EVENT_PAYLOAD_MODELS.includes(definition.payload)) {
-        EVENT_PAYLOAD_MODELS.push(definition.payload);
-      }
     }
+  }
+
+  /** The payload DTOs, for Swagger's `extraModels`: their schemas are the payloads' schemas. */
+  payloadModels(): Type<unknown>[] {
+    return [...new Set([...this.definitions.values()].map((d) => d.payload))];
   }
 
   /** Every registered event, in registration order. */

@@ -20,7 +20,7 @@ export function payloadSchemas(openApi: OpenAPIObject, names: readonly string[])
     }
     if (!(name in source)) {
       throw new Error(
-        `schema ${name} is missing from the OpenAPI document: pass EVENT_PAYLOAD_MODELS as Swagger extraModels`,
+        `schema ${name} is missing from the OpenAPI document: pass the registry's payloadModels() as Swagger extraModels`,
       );
     }
     out[name] = toJsonSchema(source[name] as Json);

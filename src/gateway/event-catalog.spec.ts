@@ -6,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import { appConfig } from '../config/app.config';
 import { natsConfig } from '../config/nats.config';
 import { subjectsOf } from '../events/domain-events';
-import { DomainEventRegistry, EVENT_PAYLOAD_MODELS } from '../events/event-catalog';
+import { DomainEventRegistry } from '../events/event-catalog';
 import { EventCatalog } from '../events/event-catalog.service';
 import { DOMAIN_EVENT_NAMES, DOMAIN_EVENTS } from './domain-event-list';
 import { CLIENT_FRAMES, SERVER_FRAMES, WEBSOCKET_CHANNEL } from './frames';
@@ -25,7 +25,7 @@ describe('The event catalog of the service', () => {
     registry.register(DOMAIN_EVENTS);
     app = (await Test.createTestingModule({}).compile()).createNestApplication({ logger: false });
     openApi = SwaggerModule.createDocument(app, new DocumentBuilder().setVersion('1.2.3').build(), {
-      extraModels: EVENT_PAYLOAD_MODELS,
+      extraModels: registry.payloadModels(),
     });
     const catalog = new EventCatalog(
       { port: 8000 } as ConfigType<typeof appConfig>,

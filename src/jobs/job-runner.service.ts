@@ -94,6 +94,11 @@ export class JobRunner implements OnModuleDestroy {
       );
     }
     const existing = this.current.get(kind);
+    const finishing = this.running.get(kind);
+    if (existing && finishing?.ending && finishing.done) {
+      // its end is being recorded (a reader may already see it ended): the next one starts after
+      return finishing.done.then(() => this.startExclusive(kind, total, work));
+    }
     if (existing) {
       return existing;
     }

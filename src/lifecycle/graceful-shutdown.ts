@@ -11,13 +11,13 @@ export interface ShutdownProcess {
 export const closeGraceMs = (timeoutMs: number): number => Math.min(5_000, timeoutMs / 4);
 
 /**
- * SIGTERM and SIGINT shut the service down in the order of SPEC §8, then exit 0:
+ * SIGTERM and SIGINT shut the service down in this order, then exit 0:
  * 1. stop taking requests: the listening socket closes (a load balancer sees the instance go)
  *    and idle keep-alive connections are cut; requests in flight get `closeGraceMs` to finish,
  *    then every connection left is cut;
  * 2. `app.close()` runs the lifecycle hooks, each phase after the previous one:
  *    - onModuleDestroy: running jobs stop at their next batch and are recorded as failed with
- *      their progress (JobsService), so their `job.finished` events are in the outbox;
+ *      their progress (JobRunner), so their `job.finished` events are in the outbox;
  *    - beforeApplicationShutdown: the outbox relay's last flush to NATS; WebSocket clients get
  *      close code 1001; leases still held are given up (another instance takes over at once);
  *    - dispose: Nest closes the HTTP server and the NATS microservice;

@@ -3,10 +3,8 @@ import { setPriority } from 'node:os';
 
 /**
  * The threads this process has before any of its code ran (imported first by main.ts): V8's
- * platform workers — which run the garbage collector's parallel and concurrent work for every
- * heap in the process, the upstream worker thread's included — and Node's own watchdog
- * threads. None of them serves a request: the libuv pool (file and SQLite work for requests)
- * starts later, on first use. Linux only: elsewhere there is no per-thread nice value.
+ * platform workers, which do the garbage collector's background work for every heap, and Node's
+ * watchdog threads; none of them serves a request. Linux only (per-thread nice values).
  */
 const STARTUP_HELPERS: number[] =
   process.platform === 'linux'
@@ -16,12 +14,9 @@ const STARTUP_HELPERS: number[] =
     : [];
 
 /**
- * Gives the runtime's helper threads the nice value `nice`; returns how many took it. On a
- * busy core the collector's helpers then yield to the API's event loop instead of sharing the
- * core with it: the upstream worker's heap (a refresh allocates a lot there) is collected when
- * the core has time to spare, and the API's own collections — whose pauses the main thread
- * spends working, not waiting for the helpers — are not slowed. Where the OS refuses, the
- * threads keep their priority.
+ * Gives the runtime's helper threads the nice value `nice`; returns how many took it. On a busy
+ * core the collector's background work then yields to the event loop that answers requests;
+ * where the OS refuses, the threads keep their priority.
  */
 export function lowerHelperThreads(nice: number): number {
   if (nice === 0) {

@@ -10,10 +10,8 @@ const runners = new WeakMap<object, InLogContext>();
 
 /**
  * Captures the current request's log context for work that finishes elsewhere (an answer from
- * the upstream worker thread). `AsyncResource.bind` costs a few kilobytes per call, kept alive
- * while the call waits: per outbound call that was most of what a refresh allocated on the main
- * thread, and the garbage collector's pauses were what GET requests waited for. Bound once
- * per request instead, a refresh of 10,000 products binds once.
+ * the upstream worker thread). Bound once per request, not per call: each `AsyncResource.bind`
+ * stays alive while its call waits, and one refresh makes thousands of outbound calls.
  */
 export function captureLogContext(): InLogContext {
   const store = storage.getStore();

@@ -17,7 +17,7 @@ const CIRCUIT_VALUES: Record<string, number> = {
   isolated: 2,
 };
 
-/** Requests are fast (a cached read is ~1 ms); outbound calls wait on a network. */
+/** Requests are fast (a cached read takes a millisecond or so); outbound calls wait on a network. */
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

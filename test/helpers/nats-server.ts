@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
+import { JSONCodec, NatsConnection } from 'nats';
+import { pollUntil } from './poll';
 import { freePort } from './spawn-app';
 
 /** A nats-server of the test's own, on a free port, that the test may stop and start again. */
@@ -65,4 +67,24 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Waits until the app answers `subject` over request-reply: its NATS microservice subscribes in
+ * the background, after the app has started listening over HTTP.
+ */
+export async function untilAnswering(
+  nc: NatsConnection,
+  subject: string,
+  body: unknown,
+): Promise<void> {
+  await pollUntil(
+    () =>
+      nc.request(subject, JSONCodec().encode(body), { timeout: 500 }).then(
+        () => true,
+        () => false,
+      ),
+    (ok) => ok,
+    { what: 'request-reply ready' },
+  );
 }

@@ -1,13 +1,9 @@
-import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { PrototypedExpressAdapter } from '../../src/common/express-adapter';
-import { configureApp } from '../../src/configure-app';
-import { startMessaging } from '../../src/events/start-messaging';
+import { createApp } from '../../src/configure-app';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -27,7 +23,7 @@ const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'error',
 };
 
-/** Starts the real app, as main.ts does, on a random port and a fresh database. */
+/** Starts the real app, as main.ts does (createApp), on a random port and a fresh database. */
 export async function startTestApp(
   env: Record<string, string> = {},
   /** Reuse a database (e.g. to restart the app on it); it is then not dropped by close(). */
@@ -37,13 +33,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = reuse ?? (await createTestDatabase());
   Object.assign(process.env, TEST_ENV, env, { DATABASE_URL: database.url, PORT: '0' });
-  const app = await NestFactory.create<NestExpressApplication>(
-    await AppModule.register(),
-    new PrototypedExpressAdapter(),
-    { bodyParser: false, logger: ['error'], abortOnError: false },
-  );
-  configureApp(app);
-  startMessaging(app);
+  // Nest's console logger, errors only; a failed start rejects instead of ending the test process
+  const app = await createApp({ logger: ['error'], abortOnError: false });
   await app.listen(port, '127.0.0.1');
   const { port: listening } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${listening}`;
