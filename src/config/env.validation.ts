@@ -150,17 +150,11 @@ export class EnvironmentVariables {
   LEASE_TTL_MS = 15000;
 
   /** How long the event stream keeps an event (the feed, resuming clients, JetStream). */
-  @Transform(toNumber)
-  @Min(1, { message: 'EVENT_RETENTION_HOURS must be an integer between 1 and 8760' })
-  @Max(8760, { message: 'EVENT_RETENTION_HOURS must be an integer between 1 and 8760' })
-  @IsInt({ message: 'EVENT_RETENTION_HOURS must be an integer between 1 and 8760' })
+  @IntSetting('EVENT_RETENTION_HOURS must be an integer between 1 and 8760', 1, 8760)
   EVENT_RETENTION_HOURS = 24;
 
   /** At most this many events are kept; older ones go first. */
-  @Transform(toNumber)
-  @Min(1000, { message: 'EVENT_RETENTION_MAX must be an integer between 1000 and 100000000' })
-  @Max(100000000, { message: 'EVENT_RETENTION_MAX must be an integer between 1000 and 100000000' })
-  @IsInt({ message: 'EVENT_RETENTION_MAX must be an integer between 1000 and 100000000' })
+  @IntSetting('EVENT_RETENTION_MAX must be an integer between 1 and 100000000', 1, 100000000)
   EVENT_RETENTION_MAX = 1000000;
 
   /** The JetStream stream over products.updates and items.updates (when the server has JetStream). */

@@ -1,9 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnv } from './env.validation';
+import { validatedEnv } from './validated-env';
 
 /** The event stream: how long its events are kept, and its JetStream stream. */
 export const eventsConfig = registerAs('events', () => {
-  const env = validateEnv(process.env);
+  const env = validatedEnv();
   return {
     retentionHours: env.EVENT_RETENTION_HOURS,
     retentionMax: env.EVENT_RETENTION_MAX,

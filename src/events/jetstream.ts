@@ -33,7 +33,7 @@ export async function ensureStream(
   try {
     manager = await connection.jetstreamManager();
   } catch (error) {
-    if (error instanceof NatsError && error.code === ErrorCode.NoResponders) {
+    if (error instanceof NatsError && (error.code as ErrorCode) === ErrorCode.NoResponders) {
       return undefined;
     }
     throw error;
@@ -66,7 +66,7 @@ export function isRefusal(error: unknown): boolean {
   if (!(error instanceof NatsError)) {
     return false;
   }
-  if (error.code === ErrorCode.MaxPayloadExceeded) {
+  if ((error.code as ErrorCode) === ErrorCode.MaxPayloadExceeded) {
     return true;
   }
   const status = error.api_error?.code;
