@@ -11,6 +11,6 @@ export class NatsHealthIndicator {
   ) {}
 
   check(key = 'nats'): HealthIndicatorResult {
-    return this.indicator.check(key).up({ state: this.nats.state });
+    return this.indicator.check(key).up({ state: this.nats.state, jetstream: this.nats.jetstream });
   }
 }

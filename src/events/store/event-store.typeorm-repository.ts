@@ -35,7 +35,11 @@ export class EventStoreTypeormRepository extends EventStore {
     const bump = `UPDATE event_stream SET last_seq = last_seq + ${this.sql.param(1)} WHERE id = 1`;
     let rows: { epoch: string; last_seq: number | string }[];
     if (this.sql.postgres) {
-      rows = await manager.query(`${bump} RETURNING epoch, last_seq`, [count]);
+      // as a CTE, so the driver answers with the rows (for a bare UPDATE it adds the count)
+      rows = await manager.query(
+        `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`,
+        [count],
+      );
     } else {
       await manager.query(bump, [count]);
       rows = await manager.query('SELECT epoch, last_seq FROM event_stream WHERE id = 1');

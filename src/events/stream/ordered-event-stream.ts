@@ -94,9 +94,9 @@ export class OrderedEventStream implements OnApplicationBootstrap {
     this.filling = true;
     let retryMs = GAP_WAIT_MS;
     try {
-      const lowestHeld = this.held.size > 0 ? Math.min(...this.held.keys()) : Infinity;
-      const target = Math.max(this.heard, lowestHeld - 1);
-      while (this.next <= target && Number.isFinite(target)) {
+      const belowHeld = this.held.size > 0 ? Math.min(...this.held.keys()) - 1 : 0;
+      const target = Math.max(this.heard, belowHeld);
+      while (this.next <= target) {
         const limit = Math.min(FILL_PAGE, target - this.next + 1);
         const rows = await this.store.readAfter(this.next - 1, limit);
         if (rows.length === 0) {
