@@ -33,17 +33,15 @@ export class EventStoreTypeormRepository extends EventStore {
   async takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }> {
     const manager = managerOf(tx);
     const bump = `UPDATE event_stream SET last_seq = last_seq + ${this.sql.param(1)} WHERE id = 1`;
-    let rows: { epoch: string; last_seq: number | string }[];
-    if (this.sql.postgres) {
-      // as a CTE, so the driver answers with the rows (for a bare UPDATE it adds the count)
-      rows = await manager.query(
-        `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`,
-        [count],
-      );
-    } else {
-      await manager.query(bump, [count]);
-      rows = await manager.query('SELECT epoch, last_seq FROM event_stream WHERE id = 1');
-    }
+    // one statement on both engines: on PostgreSQL as a CTE (for a bare UPDATE the driver adds
+    // the row count to the rows); on SQLite behind a comment, since TypeORM runs a statement that
+    // starts with UPDATE without returning its rows
+    const rows: { epoch: string; last_seq: number | string }[] = await manager.query(
+      this.sql.postgres
+        ? `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`
+        : `/* positions */ ${bump} RETURNING epoch, last_seq`,
+      [count],
+    );
     if (rows.length === 0) {
       throw new Error('the event_stream row is missing: the migrations did not run');
     }
