@@ -40,6 +40,7 @@ const input: AsyncApiInput = {
   },
   natsHost: 'nats.example:4222',
   httpHost: 'localhost:8000',
+  stream: { name: 'EVENTS', retentionHours: 24, retentionMax: 1000 },
 };
 
 describe('buildAsyncApiDocument', () => {
@@ -64,7 +65,7 @@ describe('buildAsyncApiDocument', () => {
 
   it('describes each event as the envelope around its payload schema, with an example', () => {
     const message = doc.components.messages['a.created'];
-    expect(message.payload.required).toEqual(['id', 'event', 'payload', 'ts', 'origin']);
+    expect(message.payload.required).toEqual(['id', 'seq', 'event', 'payload', 'ts', 'origin']);
     expect(message.payload.properties.event).toEqual({ type: 'string', const: 'a.created' });
     expect(message.payload.properties.payload).toEqual({
       $ref: '#/components/schemas/ADto',
@@ -100,5 +101,20 @@ describe('buildAsyncApiDocument', () => {
     const off: Json = buildAsyncApiDocument({ ...input, natsHost: undefined });
     expect(off.servers.nats.description).toMatch(/NATS is off/);
     expect(doc.servers.nats.host).toBe('nats.example:4222');
+  });
+});
+
+describe('the JetStream stream in the catalog', () => {
+  it('names the stream, its limits and the de-duplication header on each subject', () => {
+    const doc = buildAsyncApiDocument(input) as Json;
+    const publish = Object.entries(doc.operations as Json).filter(([id]) =>
+      id.startsWith('publish_'),
+    );
+    expect(publish.length).toBeGreaterThan(0);
+    for (const [, operation] of publish) {
+      expect(operation.description).toContain('`EVENTS`');
+      expect(operation.description).toContain('24 h, at most 1000 events');
+      expect(operation.description).toContain('Nats-Msg-Id');
+    }
   });
 });

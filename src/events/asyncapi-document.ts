@@ -40,6 +40,8 @@ export interface AsyncApiInput {
   natsHost?: string;
   /** `host:port` where this instance serves HTTP and WebSocket by default. */
   httpHost: string;
+  /** The JetStream stream over the event subjects, when the NATS server has JetStream. */
+  stream: { name: string; retentionHours: number; retentionMax: number };
 }
 
 const LIVE_CHANNEL = 'liveEvents';
@@ -87,8 +89,11 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
       action: 'send',
       title: `Publish to ${subject}`,
       description:
-        'Every committed change, through the outbox: delivered at least once, in commit order, ' +
-        'also while NATS was down (the relay retries until NATS confirms).',
+        'Every committed change, from the event store: in `seq` order whichever instance made ' +
+        'it (one relay publishes at a time), also while NATS was down (the relay retries until ' +
+        `NATS confirms). With JetStream the stream \`${input.stream.name}\` keeps them ` +
+        `(${input.stream.retentionHours} h, at most ${input.stream.retentionMax} events); each ` +
+        'message carries the header `Nats-Msg-Id` = the envelope id, so a repeat is dropped.',
       channel: { $ref: `#/channels/${id}` },
       messages: channelRefs(id, names),
     };
@@ -96,8 +101,9 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
       action: 'receive',
       title: `Relay other instances' events from ${subject}`,
       description:
-        'Events of other instances (another `origin`) are passed on to this instance’s ' +
-        'WebSocket clients; its own are not relayed twice; malformed messages are dropped.',
+        'A message tells this instance how far the stream has got; what it lacks is read from ' +
+        'its event store and passed on to its WebSocket clients in `seq` order, each once. ' +
+        'Malformed messages are dropped.',
       channel: { $ref: `#/channels/${id}` },
       messages: channelRefs(id, names),
     };
@@ -140,7 +146,7 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
         host: input.natsHost ?? 'localhost:4222',
         protocol: 'nats',
         description: input.natsHost
-          ? 'The NATS server this instance publishes to.'
+          ? `The NATS server this instance publishes to; with JetStream, the stream \`${input.stream.name}\` holds both event subjects for durable consumers.`
           : 'NATS is off on this instance (NATS_URL is empty): events reach WebSocket clients only.',
       },
       websocket: {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { appConfig } from '../config/app.config';
+import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
 import { buildAsyncApiDocument, CatalogEvent, WebSocketChannel } from './asyncapi-document';
 import { subjectsOf } from './domain-events';
@@ -17,6 +18,7 @@ export class EventCatalog {
   constructor(
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     @Inject(natsConfig.KEY) private readonly nats: ConfigType<typeof natsConfig>,
+    @Inject(eventsConfig.KEY) private readonly events: ConfigType<typeof eventsConfig>,
     private readonly registry: DomainEventRegistry,
   ) {}
 
@@ -53,6 +55,11 @@ export class EventCatalog {
       // the host only: a URL's user and password stay out of a public document
       natsHost: nats === undefined ? undefined : new URL(nats).host,
       httpHost: `localhost:${this.app.port}`,
+      stream: {
+        name: this.events.streamName,
+        retentionHours: this.events.retentionHours,
+        retentionMax: this.events.retentionMax,
+      },
     });
   }
 
