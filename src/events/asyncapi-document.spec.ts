@@ -106,7 +106,7 @@ describe('buildAsyncApiDocument', () => {
 
 describe('the JetStream stream in the catalog', () => {
   it('names the stream, its limits and the de-duplication header on each subject', () => {
-    const doc = buildAsyncApiDocument(input) as Json;
+    const doc = buildAsyncApiDocument(input);
     const publish = Object.entries(doc.operations as Json).filter(([id]) =>
       id.startsWith('publish_'),
     );
