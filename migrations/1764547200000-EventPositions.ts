@@ -27,7 +27,7 @@ export class EventPositions1764547200000 implements MigrationInterface {
       new TableColumn({ name: 'failed_at', type: timestamp, isNullable: true }),
       new TableColumn({ name: 'failure', type: 'varchar', length: '500', isNullable: true }),
     ]);
-    const rows: { id: number }[] = await queryRunner.query('SELECT id FROM outbox ORDER BY id');
+    const rows = (await queryRunner.query('SELECT id FROM outbox ORDER BY id')) as { id: number }[];
     for (const [index, row] of rows.entries()) {
       await queryRunner.query(`UPDATE outbox SET seq = ${index + 1} WHERE id = ${row.id}`);
     }
