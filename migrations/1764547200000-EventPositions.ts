@@ -27,9 +27,18 @@ export class EventPositions1764547200000 implements MigrationInterface {
       new TableColumn({ name: 'failed_at', type: timestamp, isNullable: true }),
       new TableColumn({ name: 'failure', type: 'varchar', length: '500', isNullable: true }),
     ]);
-    const rows = (await queryRunner.query('SELECT id FROM outbox ORDER BY id')) as { id: number }[];
+    const rows = (await queryRunner.query('SELECT id, envelope FROM outbox ORDER BY id')) as {
+      id: number;
+      envelope: string;
+    }[];
     for (const [index, row] of rows.entries()) {
-      await queryRunner.query(`UPDATE outbox SET seq = ${index + 1} WHERE id = ${row.id}`);
+      // the stored envelope carries its position too, as every envelope does from now on
+      const { id, ...rest } = JSON.parse(row.envelope) as Record<string, unknown>;
+      const envelope = JSON.stringify({ id, seq: index + 1, ...rest });
+      await queryRunner.query(
+        `UPDATE outbox SET seq = ${index + 1}, envelope = ${queryRunner.connection.driver.createParameter('envelope', 0)} WHERE id = ${row.id}`,
+        [envelope],
+      );
     }
     await queryRunner.query(
       `INSERT INTO event_stream (id, epoch, last_seq) VALUES (1, '${randomUUID()}', ${rows.length})`,
