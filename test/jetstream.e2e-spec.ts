@@ -84,12 +84,13 @@ describe('Events over NATS JetStream', () => {
   beforeAll(async () => {
     nats = await TestNatsServer.start({ jetstream: true });
     admin = await connect({ servers: nats.url });
-    // left by an older version with other limits: the service brings it to its own
+    // left by an older version with other limits: the service brings it to its own (its
+    // storage, which a stream cannot change, stays the operator's choice)
     const jsm = await admin.jetstreamManager();
     await jsm.streams.add({
       name: STREAM,
       subjects: ['products.updates'],
-      storage: StorageType.File,
+      storage: StorageType.Memory,
       max_msgs: 10,
       max_age: nanos(3_600_000),
     });
@@ -141,8 +142,7 @@ describe('Events over NATS JetStream', () => {
       const product = (await t.http.post('/products').send({ name: 'A', price: 1 })).body;
       await t.http.patch(`/products/${product.id}`).send({ price: 2 }).expect(200);
       await t.http.delete(`/products/${product.id}`).expect(204);
-      const item = (await t.http.post('/items').send({ code: 'EUR', base: 'USD', rate: 0.9 }))
-        .body;
+      const item = (await t.http.post('/items').send({ code: 'EUR', base: 'USD', rate: 0.9 })).body;
       await t.http.patch(`/items/${item.id}`).send({ rate: 0.95 }).expect(200);
       upstream.set({ fiatRates: { GBP: 0.8, JPY: 150 } });
       const job = (await t.http.post('/tasks/run').expect(202)).body;
@@ -153,7 +153,11 @@ describe('Events over NATS JetStream', () => {
       );
       await ws.next((f) => f.event === 'job.finished');
       const relay = t.app.get(OutboxRelay);
-      await pollUntil(() => relay.backlog(), (n) => n === 0, { what: 'outbox published' });
+      await pollUntil(
+        () => relay.backlog(),
+        (n) => n === 0,
+        { what: 'outbox published' },
+      );
 
       const stored = await readStream(admin);
       const wsEvents = ws.frames.slice(1) as unknown as Envelope[];
@@ -168,7 +172,11 @@ describe('Events over NATS JetStream', () => {
         'job.finished',
       ]);
       expect(wsEvents.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      await pollUntil(async () => core.received.length, (n) => n >= 8, { what: 'core NATS' });
+      await pollUntil(
+        async () => core.received.length,
+        (n) => n >= 8,
+        { what: 'core NATS' },
+      );
       expect(core.received).toEqual(wsEvents);
       expect(stored.map((s) => s.envelope)).toEqual(wsEvents);
       for (const { msgId, envelope } of stored) {
@@ -194,10 +202,17 @@ describe('Events over NATS JetStream', () => {
     expect(gapFree(before.map((e) => e.seq))).toBe(true);
 
     for (let i = 0; i < 100; i++) {
-      await t.http.post('/products').send({ name: `offline-${i}`, price: i }).expect(201);
+      await t.http
+        .post('/products')
+        .send({ name: `offline-${i}`, price: i })
+        .expect(201);
     }
     const relay = t.app.get(OutboxRelay);
-    await pollUntil(() => relay.backlog(), (n) => n === 0, { what: 'outbox published' });
+    await pollUntil(
+      () => relay.backlog(),
+      (n) => n === 0,
+      { what: 'outbox published' },
+    );
 
     const back = await connect({ servers: nats.url });
     try {
@@ -275,9 +290,13 @@ describe('A NATS server without JetStream', () => {
         [1, 'product.created'],
         [2, 'item.created'],
       ]);
-      await pollUntil(() => t.app.get(OutboxRelay).backlog(), (n) => n === 0, {
-        what: 'outbox published',
-      });
+      await pollUntil(
+        () => t.app.get(OutboxRelay).backlog(),
+        (n) => n === 0,
+        {
+          what: 'outbox published',
+        },
+      );
     } finally {
       await core.close();
       await t.close();

@@ -38,11 +38,11 @@ export async function ensureStream(
     }
     throw error;
   }
+  // what an existing stream is brought to; its storage (which a stream cannot change) and any
+  // other setting of the operator's stay as they are
   const config: Partial<StreamConfig> = {
-    name: limits.name,
     subjects: limits.subjects,
     retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
     discard: DiscardPolicy.Old,
     max_age: nanos(limits.maxAgeMs),
     max_msgs: limits.maxMessages,
@@ -57,7 +57,9 @@ export async function ensureStream(
       throw error;
     },
   );
-  await (exists ? manager.streams.update(limits.name, config) : manager.streams.add(config));
+  await (exists
+    ? manager.streams.update(limits.name, config)
+    : manager.streams.add({ ...config, name: limits.name, storage: StorageType.File }));
   return connection.jetstream();
 }
 

@@ -92,11 +92,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     }
     const stream = this.stream;
     if (!stream) {
-      for (const { subject, data } of messages) {
-        connection.publish(subject, data);
-      }
-      const error = await this.confirm(connection.flush());
-      return { published: error ? [] : messages.map((m) => m.seq), refused: [], error };
+      return this.publishCore(connection, messages);
     }
     const acks = await Promise.allSettled(
       messages.map((m) =>
@@ -114,9 +110,37 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       } else if (isRefusal(ack.reason)) {
         outcome.refused.push({ seq, reason: String(ack.reason) });
       } else {
-        outcome.error = ack.reason instanceof Error ? ack.reason : new Error(String(ack.reason));
+        outcome.error = asError(ack.reason);
         break;
       }
+    }
+    return outcome;
+  }
+
+  /** Core NATS: the client refuses a message at once (too large), the flush confirms the rest. */
+  private async publishCore(
+    connection: Connection,
+    messages: OutgoingEvent[],
+  ): Promise<PublishOutcome> {
+    const outcome: PublishOutcome = { published: [], refused: [] };
+    const handed: number[] = [];
+    for (const { seq, subject, data } of messages) {
+      try {
+        connection.publish(subject, data);
+        handed.push(seq);
+      } catch (error) {
+        if (!isRefusal(error)) {
+          outcome.error = asError(error);
+          break;
+        }
+        outcome.refused.push({ seq, reason: String(error) });
+      }
+    }
+    const unconfirmed = await this.confirm(connection.flush());
+    if (unconfirmed) {
+      outcome.error ??= unconfirmed;
+    } else {
+      outcome.published = handed;
     }
     return outcome;
   }
@@ -135,7 +159,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       ]);
       return undefined;
     } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
+      return asError(error);
     } finally {
       clearTimeout(timer);
     }
@@ -202,4 +226,8 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       this.logger.error(`NATS connection ended: ${String(error)}`);
     }
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
