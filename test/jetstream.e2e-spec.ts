@@ -229,6 +229,42 @@ describe('Events over NATS JetStream', () => {
   });
 });
 
+describe('The stream deleted while the service runs', () => {
+  it('is created again on the next publish, and the event is stored in it', async () => {
+    const nats = await TestNatsServer.start({ jetstream: true });
+    const t = await startTestApp({ NATS_URL: nats.url });
+    const nc = await connect({ servers: nats.url });
+    try {
+      await pollUntil(
+        async () => t.app.get(AppNats).jetstream,
+        (s) => s === 'available',
+        { what: 'JetStream available' },
+      );
+      await t.http.post('/products').send({ name: 'one', price: 1 }).expect(201);
+      const relay = t.app.get(OutboxRelay);
+      await pollUntil(
+        () => relay.backlog(),
+        (n) => n === 0,
+        { what: 'published' },
+      );
+      await (await nc.jetstreamManager()).streams.delete(STREAM);
+
+      await t.http.post('/products').send({ name: 'two', price: 2 }).expect(201);
+      await pollUntil(
+        () => relay.backlog(),
+        (n) => n === 0,
+        { what: 'published again' },
+      );
+      const stored = await readStream(nc);
+      expect(stored.map((s) => [s.envelope.seq, s.envelope.payload.name])).toEqual([[2, 'two']]);
+    } finally {
+      await nc.close();
+      await t.close();
+      await nats.dispose();
+    }
+  });
+});
+
 describe('JetStream stream created at startup', () => {
   it('a server with JetStream and no stream yet: NATS_STREAM is created over both subjects', async () => {
     const nats = await TestNatsServer.start({ jetstream: true });

@@ -74,3 +74,18 @@ export function isRefusal(error: unknown): boolean {
   const status = error.api_error?.code;
   return status !== undefined && status >= 400 && status < 500 && status !== 408;
 }
+
+/**
+ * No stream took the message: nobody answered (it was deleted, or JetStream is gone from the
+ * server), or the answer was no stream's ack (a core subscriber replied to it first).
+ */
+export function isStreamGone(error: unknown): boolean {
+  if (error === undefined) {
+    return false;
+  }
+  if (!(error instanceof NatsError)) {
+    return true; // the client could not read the answer as an ack
+  }
+  const code = error.code as ErrorCode;
+  return code === ErrorCode.NoResponders || code === ErrorCode.JetStreamInvalidAck;
+}

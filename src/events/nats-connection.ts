@@ -6,7 +6,7 @@ import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
-import { ensureStream, isRefusal } from './jetstream';
+import { ensureStream, isRefusal, isStreamGone } from './jetstream';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export type JetStreamState = 'unknown' | 'available' | 'unavailable';
@@ -90,7 +90,14 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     if (!connection || !this.connected) {
       return { published: [], refused: [], error: new Error('NATS is not connected') };
     }
+    if (this.jetstream === 'unknown') {
+      // the stream could not be set up: core publishes now would be missing from it for good
+      await this.attachStream(connection);
+    }
     const stream = this.stream;
+    if (this.jetstream === 'unknown') {
+      return { published: [], refused: [], error: new Error('the JetStream stream is not set up') };
+    }
     if (!stream) {
       return this.publishCore(connection, messages);
     }
@@ -113,6 +120,11 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
         outcome.error = asError(ack.reason);
         break;
       }
+    }
+    if (isStreamGone(outcome.error)) {
+      // the stream was deleted (or JetStream turned off) under a live connection, or something
+      // else answered in its place: set it up again before the retry, not at the next reconnect
+      await this.attachStream(connection);
     }
     return outcome;
   }
