@@ -229,6 +229,70 @@ describe('Events over NATS JetStream', () => {
   });
 });
 
+describe('The JetStream server restarted', () => {
+  it('the 50 changes made while it was down are stored once each, in seq order, after it returns', async () => {
+    const nats = await TestNatsServer.start({ jetstream: true });
+    const t = await startTestApp({ NATS_URL: nats.url });
+    const appNats = t.app.get(AppNats);
+    const relay = t.app.get(OutboxRelay);
+    try {
+      await pollUntil(
+        async () => appNats.jetstream,
+        (s) => s === 'available',
+        {
+          what: 'JetStream available',
+        },
+      );
+      await t.http.post('/products').send({ name: 'before', price: 1 }).expect(201);
+      await pollUntil(
+        () => relay.backlog(),
+        (n) => n === 0,
+        { what: 'published' },
+      );
+      await nats.stop();
+      await pollUntil(
+        async () => appNats.state,
+        (s) => s === 'disconnected',
+        {
+          what: 'NATS seen down',
+        },
+      );
+      for (let i = 0; i < 50; i++) {
+        await t.http
+          .post('/products')
+          .send({ name: `down-${i}`, price: i })
+          .expect(201);
+      }
+      expect(await relay.backlog()).toBe(50);
+      await nats.start();
+      await pollUntil(
+        () => relay.backlog(),
+        (n) => n === 0,
+        {
+          what: 'the backlog published',
+        },
+      );
+      const nc = await connect({ servers: nats.url });
+      try {
+        const stored = await readStream(nc);
+        expect(stored.map((s) => s.envelope.seq)).toEqual(
+          Array.from({ length: 51 }, (_, i) => i + 1),
+        );
+        expect(stored.every((s) => s.msgId === s.envelope.id)).toBe(true);
+      } finally {
+        await nc.close();
+      }
+      expect((await t.http.get('/health/ready')).body.info.nats).toMatchObject({
+        state: 'connected',
+        jetstream: 'available',
+      });
+    } finally {
+      await t.close();
+      await nats.dispose();
+    }
+  });
+});
+
 describe('The stream deleted while the service runs', () => {
   it('is created again on the next publish, and the event is stored in it', async () => {
     const nats = await TestNatsServer.start({ jetstream: true });
