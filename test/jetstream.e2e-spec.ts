@@ -1,7 +1,9 @@
 import {
   AckPolicy,
   connect,
+  createInbox,
   DeliverPolicy,
+  headers,
   JsMsg,
   nanos,
   NatsConnection,
@@ -186,6 +188,40 @@ describe('Events over NATS JetStream', () => {
       ws.close();
       await core.close();
     }
+  });
+
+  // Known bug, outside the relay: the Nest NATS transport (src/events/nats-transport.ts, its
+  // deserializer gives every message with a reply subject an id) answers each event message as a
+  // request, with `null`. A JetStream publish is such a request; when an instance's `null` comes
+  // before the stream's ack, the publish fails, is retried, and core subscribers get the event
+  // twice. Once the transport treats messages on the event subjects as events, make this it().
+  it.failing('an event message with a reply subject is answered by the stream alone', async () => {
+    const inbox = createInbox();
+    const answers: string[] = [];
+    const sub = admin.subscribe(inbox, { callback: (_err, msg) => answers.push(msg.string()) });
+    await admin.flush();
+    await t.http.post('/products').send({ name: 'asked', price: 1 }).expect(201);
+    const relay = t.app.get(OutboxRelay);
+    await pollUntil(
+      () => relay.backlog(),
+      (n) => n === 0,
+      { what: 'published' },
+    );
+    const envelope = (await readStream(admin)).at(-1)!.envelope;
+    // as the relay publishes it: a repeat the stream drops, so it stays as it was
+    const h = headers();
+    h.set('Nats-Msg-Id', envelope.id);
+    admin.publish('products.updates', JSON.stringify(envelope), { reply: inbox, headers: h });
+    // the stream answers at once; give an instance's answer the time to come too
+    await pollUntil(
+      async () => answers.length,
+      (n) => n >= 1,
+      { what: 'an answer' },
+    );
+    await t.http.get('/health').expect(200);
+    await admin.flush();
+    sub.unsubscribe();
+    expect(answers).toEqual([expect.stringContaining(`"stream":"${STREAM}"`)]);
   });
 
   it('a durable consumer offline through 100 changes gets all 100 once, in seq order, when it comes back', async () => {
