@@ -76,8 +76,10 @@ export function isRefusal(error: unknown): boolean {
 }
 
 /**
- * No stream took the message: nobody answered (it was deleted, or JetStream is gone from the
- * server), or the answer was no stream's ack (a core subscriber replied to it first).
+ * The stream may be gone: no one took the message (no responders; or no answer in time, when
+ * core subscribers but no stream listen), or the answer was no stream's ack (a core subscriber
+ * replied first). Checking costs one request; a stream deleted under a live connection is
+ * found at the next publish instead of the next reconnect.
  */
 export function isStreamGone(error: unknown): boolean {
   if (error === undefined) {
@@ -87,5 +89,5 @@ export function isStreamGone(error: unknown): boolean {
     return true; // the client could not read the answer as an ack
   }
   const code = error.code as ErrorCode;
-  return code === ErrorCode.NoResponders || code === ErrorCode.JetStreamInvalidAck;
+  return [ErrorCode.NoResponders, ErrorCode.Timeout, ErrorCode.JetStreamInvalidAck].includes(code);
 }
