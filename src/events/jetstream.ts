@@ -38,11 +38,11 @@ export async function ensureStream(
     }
     throw error;
   }
+  // what an existing stream is brought to; its storage (which a stream cannot change) and any
+  // other setting of the operator's stay as they are
   const config: Partial<StreamConfig> = {
-    name: limits.name,
     subjects: limits.subjects,
     retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
     discard: DiscardPolicy.Old,
     max_age: nanos(limits.maxAgeMs),
     max_msgs: limits.maxMessages,
@@ -57,7 +57,9 @@ export async function ensureStream(
       throw error;
     },
   );
-  await (exists ? manager.streams.update(limits.name, config) : manager.streams.add(config));
+  await (exists
+    ? manager.streams.update(limits.name, config)
+    : manager.streams.add({ ...config, name: limits.name, storage: StorageType.File }));
   return connection.jetstream();
 }
 
@@ -71,4 +73,21 @@ export function isRefusal(error: unknown): boolean {
   }
   const status = error.api_error?.code;
   return status !== undefined && status >= 400 && status < 500 && status !== 408;
+}
+
+/**
+ * The stream may be gone: no one took the message (no responders; or no answer in time, when
+ * core subscribers but no stream listen), or the answer was no stream's ack (a core subscriber
+ * replied first). Checking costs one request; a stream deleted under a live connection is
+ * found at the next publish instead of the next reconnect.
+ */
+export function isStreamGone(error: unknown): boolean {
+  if (error === undefined) {
+    return false;
+  }
+  if (!(error instanceof NatsError)) {
+    return true; // the client could not read the answer as an ack
+  }
+  const code = error.code as ErrorCode;
+  return [ErrorCode.NoResponders, ErrorCode.Timeout, ErrorCode.JetStreamInvalidAck].includes(code);
 }

@@ -6,7 +6,7 @@ import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
-import { ensureStream, isRefusal } from './jetstream';
+import { ensureStream, isRefusal, isStreamGone } from './jetstream';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export type JetStreamState = 'unknown' | 'available' | 'unavailable';
@@ -90,13 +90,16 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     if (!connection || !this.connected) {
       return { published: [], refused: [], error: new Error('NATS is not connected') };
     }
+    if (this.jetstream === 'unknown') {
+      // the stream could not be set up: core publishes now would be missing from it for good
+      await this.attachStream(connection);
+    }
     const stream = this.stream;
+    if (this.jetstream === 'unknown') {
+      return { published: [], refused: [], error: new Error('the JetStream stream is not set up') };
+    }
     if (!stream) {
-      for (const { subject, data } of messages) {
-        connection.publish(subject, data);
-      }
-      const error = await this.confirm(connection.flush());
-      return { published: error ? [] : messages.map((m) => m.seq), refused: [], error };
+      return this.publishCore(connection, messages);
     }
     const acks = await Promise.allSettled(
       messages.map((m) =>
@@ -114,9 +117,42 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       } else if (isRefusal(ack.reason)) {
         outcome.refused.push({ seq, reason: String(ack.reason) });
       } else {
-        outcome.error = ack.reason instanceof Error ? ack.reason : new Error(String(ack.reason));
+        outcome.error = asError(ack.reason);
         break;
       }
+    }
+    if (isStreamGone(outcome.error)) {
+      // the stream was deleted (or JetStream turned off) under a live connection, or something
+      // else answered in its place: set it up again before the retry, not at the next reconnect
+      await this.attachStream(connection);
+    }
+    return outcome;
+  }
+
+  /** Core NATS: the client refuses a message at once (too large), the flush confirms the rest. */
+  private async publishCore(
+    connection: Connection,
+    messages: OutgoingEvent[],
+  ): Promise<PublishOutcome> {
+    const outcome: PublishOutcome = { published: [], refused: [] };
+    const handed: number[] = [];
+    for (const { seq, subject, data } of messages) {
+      try {
+        connection.publish(subject, data);
+        handed.push(seq);
+      } catch (error) {
+        if (!isRefusal(error)) {
+          outcome.error = asError(error);
+          break;
+        }
+        outcome.refused.push({ seq, reason: String(error) });
+      }
+    }
+    const unconfirmed = await this.confirm(connection.flush());
+    if (unconfirmed) {
+      outcome.error ??= unconfirmed;
+    } else {
+      outcome.published = handed;
     }
     return outcome;
   }
@@ -135,7 +171,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       ]);
       return undefined;
     } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
+      return asError(error);
     } finally {
       clearTimeout(timer);
     }
@@ -202,4 +238,8 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       this.logger.error(`NATS connection ended: ${String(error)}`);
     }
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -87,6 +87,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async relayPending(): Promise<number> {
     let sent = 0;
     for (;;) {
+      // a long backlog outlasts the lease: without renewing it, another instance would take it
+      // and publish beside this one, out of order
+      if (!(await this.holdsLease())) {
+        return sent;
+      }
       const rows = await this.store.unpublished(BATCH);
       sent += await this.publish(rows);
       if (rows.length < BATCH) {
@@ -102,7 +107,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       try {
         if (this.nats.state === 'off') {
           await this.retireWhileOff();
-        } else if (this.nats.connected && (await this.holdsLease())) {
+        } else if (this.nats.connected) {
           await this.relayPending();
           backoff = 0;
         }
@@ -113,7 +118,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, backoff * 2));
         this.logger.warn(`publishing events failed, retrying in ${backoff} ms: ${String(error)}`);
       }
-      await this.sleep(backoff || IDLE_POLL_MS, backoff === 0);
+      // the holder renews its lease at least every third of its lifetime, idle or not
+      await this.sleep(backoff || Math.min(IDLE_POLL_MS, this.leases.ttlMs / 3), backoff === 0);
     }
     // last chance at shutdown: what NATS takes now is not left for the next start
     if (this.nats.connected && this.holding) {

@@ -1,17 +1,33 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JSONCodec, NatsConnection } from 'nats';
 import { pollUntil } from './poll';
 import { freePort } from './spawn-app';
 
+export interface TestNatsOptions {
+  /** With JetStream, its store in a directory of its own that outlives stop() and start(). */
+  jetstream?: boolean;
+  /** The largest message the server takes (and tells its clients), in bytes. */
+  maxPayload?: number;
+}
+
 /** A nats-server of the test's own, on a free port, that the test may stop and start again. */
 export class TestNatsServer {
   private process?: ChildProcess;
+  private readonly dir: string;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: TestNatsOptions,
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), 'test-nats-'));
+  }
 
-  static async start(): Promise<TestNatsServer> {
-    const server = new TestNatsServer(await freePort());
+  static async start(options: TestNatsOptions = {}): Promise<TestNatsServer> {
+    const server = new TestNatsServer(await freePort(), options);
     await server.start();
     return server;
   }
@@ -21,9 +37,17 @@ export class TestNatsServer {
   }
 
   async start(): Promise<void> {
-    this.process = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port)], {
-      stdio: 'ignore',
-    });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port)];
+    if (this.options.jetstream) {
+      args.push('-js', '-sd', join(this.dir, 'jetstream'));
+    }
+    if (this.options.maxPayload !== undefined) {
+      // max_payload has no command-line flag
+      const config = join(this.dir, 'nats.conf');
+      writeFileSync(config, `max_payload: ${this.options.maxPayload}\n`);
+      args.push('-c', config);
+    }
+    this.process = spawn('nats-server', args, { stdio: 'ignore' });
     const end = Date.now() + 10_000;
     while (!(await canConnect(this.port))) {
       if (Date.now() > end) {
@@ -43,6 +67,12 @@ export class TestNatsServer {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Stops the server for good and deletes its files (the JetStream store). */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /**
