@@ -64,7 +64,10 @@ export class EventFeedService {
     if (again.length === 0 && after >= position.seq) {
       return new FeedPage(position.epoch, []);
     }
-    throw noLongerRetained(after, Math.max(position.earliestSeq, again[0]?.seq ?? position.seq + 1));
+    throw noLongerRetained(
+      after,
+      Math.max(position.earliestSeq, again[0]?.seq ?? position.seq + 1),
+    );
   }
 }
 

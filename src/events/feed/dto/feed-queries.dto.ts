@@ -31,9 +31,12 @@ export class FeedQueryDto extends PickType(PaginationQueryDto, ['limit']) {
 
 /** `a,b` (or the parameter repeated) → the list; anything else is left for the validator. */
 const toList = ({ value }: { value: unknown }): unknown => {
-  const parts = Array.isArray(value) ? value : [value];
-  return parts.every((p) => typeof p === 'string')
-    ? (parts as string[]).flatMap((p) => p.split(',')).map((p) => p.trim())
+  const parts: unknown[] = Array.isArray(value) ? value : [value];
+  return parts.every((p): p is string => typeof p === 'string')
+    ? parts
+        .flatMap((p) => p.split(','))
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
     : value;
 };
 
@@ -44,7 +47,7 @@ const IsEventPatternList = (): PropertyDecorator =>
     validator: {
       validate: (value: unknown) => subscriptionProblem({ events: value }) === undefined,
       defaultMessage: (args) => {
-        const problem = subscriptionProblem({ events: args?.value });
+        const problem = subscriptionProblem({ events: args?.value as unknown });
         return problem?.startsWith('unknown')
           ? `events: ${problem}`
           : `events must list 1 to ${MAX_PATTERNS} event names or "prefix.*" patterns, comma-separated`;
