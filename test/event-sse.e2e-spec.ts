@@ -1,7 +1,10 @@
 import { EventStreamService } from '../src/events/feed/event-stream.service';
 import { expectErrorShape } from './helpers/error-shape';
+import { closeGraceMs } from '../src/lifecycle/graceful-shutdown';
 import { SseEvent, TestSseClient } from './helpers/sse-client';
+import { freePort, spawnApp, waitForHttp } from './helpers/spawn-app';
 import { startTestApp, TestApp } from './helpers/test-app';
+import { createTestDatabase } from './helpers/test-database';
 
 const seqs = (events: SseEvent[]): number[] => events.map((e) => Number(e.id));
 const range = (from: number, to: number): number[] =>
@@ -179,6 +182,31 @@ describe('Server-Sent Events: GET /events/stream', () => {
     const refused = await t.http.get('/events/stream');
     expectErrorShape(refused, 503);
   });
+});
+
+describe('Server-Sent Events at the shutdown of the built service', () => {
+  it('SIGTERM ends an open stream cleanly at once (not cut after the grace period), and the process exits 0', async () => {
+    const database = await createTestDatabase();
+    const shutdownTimeoutMs = 20_000;
+    const app = spawnApp(
+      { DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) },
+      await freePort(),
+    );
+    try {
+      await waitForHttp(`${app.baseUrl}/health`, 30_000, app);
+      const client = await TestSseClient.connect(app.baseUrl);
+      expect(client.status).toBe(200);
+      const signalledAt = Date.now();
+      app.child.kill('SIGTERM');
+      await client.waitEnded(shutdownTimeoutMs);
+      expect(client.endedByServer).toBe(true);
+      expect(Date.now() - signalledAt).toBeLessThan(closeGraceMs(shutdownTimeoutMs));
+      expect(await app.exited).toBe(0);
+    } finally {
+      await app.stop('SIGKILL');
+      await database.drop();
+    }
+  }, 60_000);
 });
 
 async function waitFor(done: () => boolean, what: string, deadlineMs = 5000): Promise<void> {

@@ -79,6 +79,11 @@ export class TestSseClient {
     return this.res.statusCode ?? 0;
   }
 
+  /** The server ended the stream (its last chunk came), rather than the connection being cut. */
+  get endedByServer(): boolean {
+    return this.ended && this.res.complete;
+  }
+
   get headers(): IncomingHttpHeaders {
     return this.res.headers;
   }
