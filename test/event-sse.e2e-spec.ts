@@ -52,6 +52,8 @@ describe('Server-Sent Events: GET /events/stream', () => {
     expect(client.headers['cache-control']).toBe('no-cache');
     expect(client.headers['x-accel-buffering']).toBe('no');
     expect(client.headers['x-request-id']).toEqual(expect.any(String));
+    const { epoch } = (await t.http.get('/events/latest').expect(200)).body;
+    expect(client.headers['x-stream-epoch']).toBe(epoch);
     const next = await change();
     expect(next).toBe(before + 1);
     await client.count(1);

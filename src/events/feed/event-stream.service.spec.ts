@@ -40,14 +40,12 @@ class FakeResponse extends EventEmitter {
   /** The positions of the events written, in order (resync included). */
   get ids(): number[] {
     return this.chunks.flatMap((c) => {
-      const id = /^id: (\d+)\nevent:/.exec(c);
-      return id ? [Number(id[1])] : [];
+      return [...c.matchAll(/^id: (\d+)\nevent:/gm)].map((m) => Number(m[1]));
     });
   }
   get names(): string[] {
     return this.chunks.flatMap((c) => {
-      const name = /\nevent: (\S+)/.exec(c);
-      return name ? [name[1]] : [];
+      return [...c.matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
     });
   }
 }
@@ -57,6 +55,7 @@ function setup(rows: StoredEvent[], position: Partial<StreamPosition> = {}) {
   const live = new EventEmitter();
   const stream = {
     position: rows.length,
+    epoch: 'e',
     onEvent: (listener: (e: EventEnvelope) => void) => {
       live.on('event', listener);
       return () => live.off('event', listener);
@@ -96,6 +95,7 @@ describe('EventStreamService', () => {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
       'X-Accel-Buffering': 'no',
+      'X-Stream-Epoch': 'e',
     });
   });
 

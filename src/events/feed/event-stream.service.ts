@@ -6,7 +6,7 @@ import { EventEnvelope } from '../domain-events';
 import { EventStore, StreamPosition } from '../store/event-store';
 import { OrderedEventStream } from '../stream/ordered-event-stream';
 import { EventStreamOptions, SseConnection } from './sse-connection';
-import { eventNameOf } from './sse-frames';
+import { eventNameOf, sseEvent } from './sse-frames';
 
 export interface FollowRequest {
   /** The `Last-Event-ID` header, parsed; it wins over `after`. */
@@ -82,7 +82,7 @@ export class EventStreamService implements BeforeApplicationShutdown {
       this.open.delete(conn);
     });
     this.open.add(conn);
-    conn.start();
+    conn.start(position?.epoch ?? this.stream.epoch);
     if (after === undefined || position === undefined || conn.closed) {
       return;
     }
@@ -145,18 +145,23 @@ export class EventStreamService implements BeforeApplicationShutdown {
         if (conn.closed) {
           return;
         }
+        const frames: string[] = [];
+        let lastSent = 0;
         for (const row of rows) {
           if (row.seq !== last + 1) {
+            conn.sendFramed(frames, lastSent);
             this.resync(follower, await this.store.position());
             return;
           }
           const name = eventNameOf(row.envelope);
           if (matches(follower.patterns, name)) {
-            conn.send(row.seq, name, row.envelope);
+            frames.push(sseEvent(row.seq, name, row.envelope));
+            lastSent = row.seq;
           }
           last = row.seq;
-          conn.covered = last;
         }
+        conn.sendFramed(frames, lastSent);
+        conn.covered = last;
         await conn.drained();
         if (rows.length < page || conn.closed) {
           break;

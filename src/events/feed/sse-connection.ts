@@ -37,7 +37,7 @@ export class SseConnection {
   }
 
   /** Sends the headers at once, so the client knows the stream is open before any event. */
-  start(): void {
+  start(epoch: string): void {
     if (this.res.destroyed) {
       this.end();
       return;
@@ -47,6 +47,7 @@ export class SseConnection {
       'Cache-Control': 'no-cache',
       // nginx would otherwise buffer the stream
       'X-Accel-Buffering': 'no',
+      'X-Stream-Epoch': epoch,
     });
     this.res.flushHeaders();
     this.keepAlive = setInterval(() => this.comment('keep-alive'), this.options.keepAliveMs);
@@ -68,6 +69,15 @@ export class SseConnection {
     this.write(sseEvent(seq, event, data));
     this.lastId = seq;
     this.covered = Math.max(this.covered, seq);
+  }
+
+  /** Events already framed (a replayed page), in one write: one chunk on the wire, not hundreds. */
+  sendFramed(frames: string[], lastId: number): void {
+    if (frames.length > 0) {
+      this.write(frames.join(''));
+      this.lastId = lastId;
+      this.covered = Math.max(this.covered, lastId);
+    }
   }
 
   /** A live event: a client this far behind is cut rather than allowed to grow memory. */
