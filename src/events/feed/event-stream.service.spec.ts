@@ -214,6 +214,18 @@ describe('EventStreamService', () => {
     expect(live.listenerCount('event')).toBe(0);
   });
 
+  it('stops listening when the client leaves while its position is looked up', async () => {
+    const { service, live } = setup(seed(3));
+    const res = new FakeResponse();
+    const opening = service.follow(res as unknown as ServerResponse, { after: 0, patterns: null });
+    res.destroyed = true;
+    res.emit('close');
+    await opening;
+    expect(live.listenerCount('event')).toBe(0);
+    expect(service.clientCount).toBe(0);
+    expect(res.chunks).toEqual([]);
+  });
+
   it('writes nothing and stops listening when the store cannot be read', async () => {
     const { service, live } = setup(seed(0));
     (service as unknown as { store: EventStore }).store.position = () =>

@@ -69,19 +69,20 @@ export class EventStreamService implements BeforeApplicationShutdown {
     };
     // first, before anything is read: every event from here on reaches this client
     const unsubscribe = this.stream.onEvent((envelope) => this.onLive(follower, envelope));
+    const forget = () => {
+      unsubscribe();
+      this.open.delete(conn);
+    };
+    conn.onClose(forget);
+    this.open.add(conn);
     let position: StreamPosition | undefined;
     try {
       position = after === undefined ? undefined : await this.store.position();
     } catch (error) {
-      unsubscribe();
       conn.abandon();
+      forget();
       throw error;
     }
-    conn.onClose(() => {
-      unsubscribe();
-      this.open.delete(conn);
-    });
-    this.open.add(conn);
     conn.start(position?.epoch ?? this.stream.epoch);
     if (after === undefined || position === undefined || conn.closed) {
       return;

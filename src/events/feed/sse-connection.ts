@@ -38,7 +38,7 @@ export class SseConnection {
 
   /** Sends the headers at once, so the client knows the stream is open before any event. */
   start(epoch: string): void {
-    if (this.res.destroyed) {
+    if (this.closed || this.res.destroyed) {
       this.end();
       return;
     }
