@@ -26,6 +26,8 @@ export class SseConnection {
   private lastId = 0;
   private keepAlive?: NodeJS.Timeout;
   private readonly closeListeners: (() => void)[] = [];
+  /** Replays waiting for a drain, woken when the stream ends instead. */
+  private readonly wakers = new Set<() => void>();
   private readonly onGone = () => this.end();
 
   constructor(
@@ -83,13 +85,15 @@ export class SseConnection {
   /** A live event: a client this far behind is cut rather than allowed to grow memory. */
   sendLive(seq: number, event: string, data: string): void {
     if (this.res.writableLength > this.options.maxBufferedBytes) {
+      // cut, not ended: what is queued would never drain to a client that does not read
+      this.res.destroy();
       this.end();
       return;
     }
     this.send(seq, event, data);
   }
 
-  /** Resolves once the socket took what was queued (or the client left). */
+  /** Resolves once the socket took what was queued, or the stream ended. */
   drained(): Promise<void> {
     if (!this.needsDrain || this.closed) {
       return Promise.resolve();
@@ -97,12 +101,12 @@ export class SseConnection {
     return new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);
-        this.res.off('close', done);
+        this.wakers.delete(done);
         this.needsDrain = false;
         resolve();
       };
       this.res.on('drain', done);
-      this.res.on('close', done);
+      this.wakers.add(done);
     });
   }
 
@@ -116,7 +120,7 @@ export class SseConnection {
     if (!this.res.writableEnded) {
       this.res.end();
     }
-    for (const listener of this.closeListeners.splice(0)) {
+    for (const listener of [...this.closeListeners.splice(0), ...this.wakers]) {
       listener();
     }
   }
