@@ -117,7 +117,7 @@ export class SseConnection {
     }
     this.closed = true;
     clearInterval(this.keepAlive);
-    if (!this.res.writableEnded) {
+    if (!this.res.writableEnded && !this.res.destroyed) {
       this.res.end();
     }
     for (const listener of [...this.closeListeners.splice(0), ...this.wakers]) {
