@@ -12,6 +12,7 @@ const AFTER_MESSAGE = 'after must be an integer >= 0';
 const AfterProperty = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({
+      type: 'integer',
       minimum: 0,
       example: 41,
       description: 'The last position the caller has; the answer starts at the next one',

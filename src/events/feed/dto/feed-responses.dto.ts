@@ -8,6 +8,7 @@ export class EventEnvelopeDto {
   id!: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 42,
     description: 'The position in the stream: 1, 2, 3… in commit order, with no gaps',
   })
@@ -33,7 +34,11 @@ export class EventEnvelopeDto {
 
 /** `GET /events/latest`: where the stream stands. */
 export class StreamPositionDto {
-  @ApiProperty({ example: 42, description: 'The last committed position (0 while none)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 42,
+    description: 'The last committed position (0 while none)',
+  })
   seq!: number;
 
   @ApiProperty({
@@ -43,6 +48,7 @@ export class StreamPositionDto {
   epoch!: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 1,
     description: 'The oldest retained position (`seq + 1` while none is retained)',
   })
@@ -69,6 +75,6 @@ export class EventsGoneErrorDto extends ErrorResponseDto {
   @ApiProperty({ example: '/events?after=5' })
   override path = '/events';
 
-  @ApiProperty({ example: 120, description: 'The oldest retained position' })
+  @ApiProperty({ type: 'integer', example: 120, description: 'The oldest retained position' })
   earliest_seq!: number;
 }
