@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './helpers/test-app';
+import { createTestDatabase, TestDatabase } from './helpers/test-database';
 import { Frame, TestWsClient } from './helpers/ws-client';
 
 const seqOf = (f: Frame) => f.seq as number;
@@ -187,3 +189,91 @@ describe('WebSocket resume on /ws/items', () => {
     expect(seqOf(await client.next(isEnvelope))).toBe(seq + 1);
   });
 });
+
+describe('WebSocket resume for a client that reads slowly', () => {
+  const STORED = 20_000;
+  let database: TestDatabase;
+  let t: TestApp;
+
+  /** Stored events as the writers leave them (published), written directly: quicker than 20,000 POSTs. */
+  async function seedStoredEvents(app: TestApp, count: number): Promise<void> {
+    const pg = app.database.url.startsWith('postgres');
+    const now = new Date().toISOString();
+    const description = 'd'.repeat(2000);
+    for (let first = 1; first <= count; first += 100) {
+      const seqs = Array.from({ length: Math.min(100, count - first + 1) }, (_, i) => first + i);
+      const values = seqs.map((_, i) =>
+        pg
+          ? `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 4})`
+          : '(?, ?, ?, ?, ?)',
+      );
+      const params = seqs.flatMap((seq) => {
+        const envelope = JSON.stringify({
+          id: randomUUID(),
+          seq,
+          event: 'product.created',
+          payload: { id: seq, name: `p${seq}`, price: 1, description },
+          ts: now,
+          origin: 'seed',
+        });
+        return pg
+          ? [seq, 'products.updates', envelope, now]
+          : [seq, 'products.updates', envelope, now, now];
+      });
+      await app.dataSource.query(
+        `INSERT INTO outbox (seq, subject, envelope, created_at, sent_at) VALUES ${values.join(', ')}`,
+        params,
+      );
+    }
+    await app.dataSource.query(`UPDATE event_stream SET last_seq = ${count} WHERE id = 1`);
+  }
+  const env = { WS_HEARTBEAT_MS: '60000' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const seeding = await startTestApp(env, database);
+    await seedStoredEvents(seeding, STORED);
+    await seeding.close();
+    // started again on those rows, so the stream begins at their last position
+    t = await startTestApp(env, database);
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+    await database.drop();
+  });
+
+  const pausable = (client: TestWsClient) =>
+    (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+
+  it('waits while the client does not read, then sends the rest: all of it, in order', async () => {
+    const client = await TestWsClient.connect(t.baseUrl);
+    const epoch = (client.frames[0].payload as { epoch: string }).epoch;
+    pausable(client).pause();
+    client.send({ event: 'resume', data: { after: 0, epoch } });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    pausable(client).resume();
+    const resumed = await client.next((f) => f.event === 'resumed', 0, 60_000);
+    expect(resumed.payload).toEqual({ after: 0, to: STORED, recovered: true });
+    const seqs = client.frames.filter(isEnvelope).map(seqOf);
+    expect(seqs).toHaveLength(STORED);
+    expect(seqs.every((seq, i) => seq === i + 1)).toBe(true);
+    client.close();
+  }, 90_000);
+
+  it('cuts a client that stops reading mid-replay (4008) instead of queueing the replay', async () => {
+    const client = await TestWsClient.connect(t.baseUrl, {}, `?after=0&epoch=${await epochOf(t)}`);
+    pausable(client).pause();
+    // the replay waits 10 s for the client to read before it gives up on it
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    pausable(client).resume();
+    expect((await client.waitClosed(30_000)).code).toBe(4008);
+    // far fewer than the 40 MB replay reached this client before the cut
+    expect(client.frames.filter(isEnvelope).length).toBeLessThan(STORED);
+  }, 60_000);
+});
+
+async function epochOf(t: TestApp): Promise<string> {
+  const client = await TestWsClient.connect(t.baseUrl);
+  client.close();
+  return (client.frames[0].payload as { epoch: string }).epoch;
+}
