@@ -34,7 +34,10 @@ const CLOSE_GOING_AWAY = 1001;
 /** How long a shutdown waits for clients to answer the close frame. */
 const CLOSE_HANDSHAKE_MS = 2000;
 
-/** `ws://host/ws/items`: every event envelope (products, items, rates, jobs) to every client, narrowed by `subscribe`. */
+/**
+ * `ws://host/ws/items`: every event envelope (products, items, rates, jobs) to every client,
+ * narrowed by `subscribe`; `resume` (or `?after=&epoch=`) first replays what a client missed.
+ */
 @WebSocketGateway({ path: WS_PATH, maxPayload: MAX_PAYLOAD })
 export class EventsGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
