@@ -5,6 +5,7 @@ import { expectErrorShape } from './helpers/error-shape';
 import { freePort, ROOT } from './helpers/spawn-app';
 import { startTestApp, TestApp } from './helpers/test-app';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
+import { TestWsClient } from './helpers/ws-client';
 
 /** Debian's chromium, as .ci/run installs it; playwright never downloads a browser here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,6 +25,8 @@ describe('The live page in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
+  /** The database of the last test's server: a new stream. */
+  let fresh: TestDatabase | undefined;
   const pageErrors: string[] = [];
 
   const start = async (): Promise<TestApp> => startTestApp({ API_TYPE: 'mock' }, database, port);
@@ -42,6 +45,7 @@ describe('The live page in headless Chromium', () => {
     await browser?.close();
     await t?.close();
     await database.drop();
+    await fresh?.drop();
   });
 
   const eventRow = (name: string, text?: string) =>
@@ -77,17 +81,76 @@ describe('The live page in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'live-page.png'), fullPage: true });
   });
 
-  it('reconnects by itself when the server restarts, and shows new events again', async () => {
+  it('shows the stream position it is at', async () => {
+    // the stream's position, as the server tells any client that connects
+    const probe = await TestWsClient.connect(t.baseUrl);
+    probe.close();
+    const seq = probe.frames[0].payload?.seq as number;
+    expect(seq).toBeGreaterThanOrEqual(4); // item.created, job.started, rates.synced, job.finished
+    await page.waitForSelector(`#position[data-seq="${seq}"]`, { timeout: 10_000 });
+    await expectText('#position', new RegExp(`^\\s*at #${seq}\\s*$`));
+  });
+
+  it('after a restart with changes made while it was away, resumes and lists the missed events', async () => {
+    const before = await position();
     await t.close();
     await page.waitForSelector('#conn[data-state="closed"]', { timeout: 10_000 });
+    // the changes land while the page's server is down: another instance on the same database
+    const other = await startTestApp({ API_TYPE: 'mock' }, database);
+    for (const code of ['NOK', 'DKK', 'PLN']) {
+      await other.http.post('/items').send({ base: 'USD', code, rate: 1.5 }).expect(201);
+    }
+    await other.close();
     t = await start();
 
     await page.waitForSelector('#conn[data-state="open"][data-connects="2"]', { timeout: 20_000 });
+    await expectText('#events li.note', /^reconnected: 3 events missed while away/);
+    const missed = page.locator('#events li.missed');
+    expect(await missed.evaluateAll((rows) => rows.map((li) => li.textContent))).toEqual([
+      expect.stringMatching(/#\d+item\.createdmissed while awayUSD\/PLN/),
+      expect.stringMatching(/USD\/DKK/),
+      expect.stringMatching(/USD\/NOK/),
+    ]);
+    expect(await missed.evaluateAll((rows) => rows.map((li) => Number(li.dataset.seq)))).toEqual([
+      before + 3,
+      before + 2,
+      before + 1,
+    ]);
+    await page.waitForSelector(`#position[data-seq="${before + 3}"]`, { timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'live-page-resumed.png'), fullPage: true });
+
+    // then live again: a new event is not marked missed
     await t.http.post('/items').send({ base: 'USD', code: 'SEK', rate: 10.4 }).expect(201);
     await eventRow('item.created', 'USD/SEK').waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(ARTIFACTS, 'live-page-reconnected.png'), fullPage: true });
+    expect(await page.locator('#events li.missed').count()).toBe(3);
+    await page.waitForSelector(`#position[data-seq="${before + 4}"]`, { timeout: 10_000 });
     expect(pageErrors).toEqual([]);
   });
+
+  it('on a server with a new stream it cannot resume: it says so and reloads over REST', async () => {
+    await t.close();
+    await page.waitForSelector('#conn[data-state="closed"]', { timeout: 10_000 });
+    fresh = await createTestDatabase();
+    t = await startTestApp({ API_TYPE: 'mock' }, fresh, port);
+    await t.http.post('/items').send({ base: 'EUR', code: 'CHF', rate: 0.94 }).expect(201);
+    await page.waitForSelector('#conn[data-state="open"][data-connects="3"]', {
+      timeout: 20_000,
+    });
+    await expectText('#events li.note', /missed while away could not be listed.*state reloaded/);
+    // the fresh database's one item, from REST; the position is the new stream's
+    await page.waitForSelector('#item option:text("EUR/CHF")', { state: 'attached' });
+    expect(await page.locator('#item option').count()).toBe(2);
+    await page.waitForSelector('#position[data-seq="1"]', { timeout: 10_000 });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'live-page-not-recovered.png'),
+      fullPage: true,
+    });
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function position(): Promise<number> {
+    return Number(await page.locator('#position').getAttribute('data-seq'));
+  }
 
   async function expectText(selector: string, pattern: RegExp): Promise<void> {
     await page.locator(selector, { hasText: pattern }).waitFor({ timeout: 10_000 });

@@ -69,6 +69,19 @@ describe('The event catalog of the service', () => {
     );
   });
 
+  it('documents resuming: welcome’s position, the resume frame and both answers', () => {
+    const { messages } = doc.components;
+    expect(messages.welcome.payload.properties.payload.required).toEqual(
+      expect.arrayContaining(['seq', 'epoch']),
+    );
+    expect(messages.resume.payload.properties.data.required).toEqual(['after', 'epoch']);
+    const answers = messages.resumed.payload.properties.payload.oneOf as Json[];
+    expect(answers.map((a) => a.required)).toEqual([
+      ['after', 'to', 'recovered'],
+      ['recovered', 'earliest_seq', 'seq'],
+    ]);
+  });
+
   it('routes jobs by kind: products’ jobs to products.updates, the others to items.updates', () => {
     const job = (kind: string) => ({ kind }) as never;
     expect(registry.subjectOf('job.started', job('products.refresh'))).toBe('products.updates');

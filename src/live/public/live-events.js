@@ -43,20 +43,25 @@ function prepend(li) {
   }
 }
 
-export function addEvent(envelope) {
+/** `missed`: replayed after a reconnect, i.e. sent while the page was away. */
+export function addEvent(envelope, missed = false) {
   received += 1;
   eventCount.textContent = `${received} received${received > MAX_EVENTS ? `, last ${MAX_EVENTS} shown` : ''}`;
   const li = el('li');
   li.dataset.event = envelope.event;
+  li.dataset.seq = String(envelope.seq);
+  if (missed) {
+    li.classList.add('missed');
+  }
   const details = el('details');
   const summary = el('summary');
   const time = el('time', '', new Date(envelope.ts).toLocaleTimeString());
   time.dateTime = envelope.ts;
-  summary.append(
-    time,
-    el('span', 'name', envelope.event),
-    el('span', 'text', describe(envelope.event, envelope.payload)),
-  );
+  summary.append(time, el('span', 'seq', `#${envelope.seq}`), el('span', 'name', envelope.event));
+  if (missed) {
+    summary.append(el('span', 'badge', 'missed while away'));
+  }
+  summary.append(el('span', 'text', describe(envelope.event, envelope.payload)));
   details.append(summary, el('pre', '', JSON.stringify(envelope, null, 2)));
   li.append(details);
   prepend(li);

@@ -5,6 +5,7 @@
 import { applyEvent, resync } from './live-chart.js';
 import { addEvent, addNote } from './live-events.js';
 import './live-form.js';
+import { resumeQuery, setPosition } from './live-position.js';
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10000;
@@ -20,6 +21,10 @@ let connects = 0;
 let instance = '';
 let lastFrameAt = 0;
 let retryTimer = null;
+/** Between a resuming connect and `resumed`: the events that arrive are the ones missed. */
+let resuming = false;
+let missed = [];
+let liveEpoch = null;
 
 function setConn(state, text) {
   conn.dataset.state = state;
@@ -30,7 +35,11 @@ function connect() {
   clearTimeout(retryTimer);
   setConn('connecting', attempt === 0 ? 'connecting…' : `reconnecting (attempt ${attempt + 1})…`);
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-  const ws = new WebSocket(`${scheme}${location.host}/ws/items`);
+  // the query form resumes before any live event, so the replay is exactly what was missed
+  const query = resumeQuery();
+  resuming = query !== '';
+  missed = [];
+  const ws = new WebSocket(`${scheme}${location.host}/ws/items${query}`);
   socket = ws;
   ws.onopen = () => {
     attempt = 0;
@@ -38,10 +47,10 @@ function connect() {
     conn.dataset.connects = String(connects);
     lastFrameAt = Date.now();
     setConn('open', 'open');
-    if (connects > 1) {
-      addNote('reconnected: events sent while disconnected are not listed; rates reloaded');
+    if (!resuming) {
+      // nothing to resume from: the state comes from REST
+      resync();
     }
-    resync();
   };
   ws.onmessage = (message) => {
     lastFrameAt = Date.now();
@@ -99,19 +108,51 @@ function onFrame(frame) {
     case 'welcome':
       instance = String(frame.payload && frame.payload.instance);
       setConn('open', `open · ${instance}`);
+      liveEpoch = frame.payload && frame.payload.epoch;
+      if (!resuming) {
+        setPosition(frame.payload && frame.payload.seq, liveEpoch);
+      }
+      return;
+    case 'resumed':
+      onResumed(frame.payload || {});
       return;
     case 'pong':
     case 'subscribed':
       return;
     case 'error':
       addNote(`server: ${frame.payload && frame.payload.message}`);
+      if (resuming) {
+        onResumed({ recovered: false });
+      }
       return;
   }
   if (typeof frame.id !== 'string' || !frame.payload) {
     return;
   }
-  addEvent(frame);
+  addEvent(frame, resuming);
+  if (resuming) {
+    missed.push(frame.seq);
+  }
   applyEvent(frame);
+  setPosition(frame.seq);
+}
+
+function onResumed(payload) {
+  resuming = false;
+  if (payload.recovered === true) {
+    const range = missed.length ? ` (#${missed[0]}–#${missed[missed.length - 1]})` : '';
+    addNote(
+      missed.length
+        ? `reconnected: ${missed.length} event${missed.length === 1 ? '' : 's'} missed while away, listed below${range}`
+        : 'reconnected: nothing was missed',
+    );
+    return;
+  }
+  // the server cannot replay from our position (older than it keeps, or a new stream)
+  setPosition(payload.seq, liveEpoch);
+  const kept = payload.earliest_seq ? `; the oldest kept is #${payload.earliest_seq}` : '';
+  addNote(`reconnected: the events missed while away could not be listed${kept}; state reloaded`);
+  resync();
 }
 
 connect();
