@@ -208,12 +208,7 @@ function summarizeFanout(result, reference) {
     rows: [
       ['clients welcomed', String(clients), String(CLIENTS), verdict(clients === CLIENTS)],
       ['changes made (201)', String(changes.length), String(CHANGES), verdict(failed === 0)],
-      [
-        'commit → last client, p50 ms',
-        pair(app.afterCommit, ref.afterCommit, 50),
-        'info',
-        '—',
-      ],
+      ['commit → last client, p50 ms', pair(app.afterCommit, ref.afterCommit, 50), 'info', '—'],
       [
         'commit → last client, p99 ms',
         pair(app.afterCommit, ref.afterCommit, 99),
@@ -264,12 +259,7 @@ function summarizeFanout(result, reference) {
         '0 / 0 / 0 / 0',
         verdict(streams.repeated + streams.backwards + streams.gaps + streams.noSeq === 0),
       ],
-      [
-        'welcome frames carrying seq',
-        String(streams.welcomeSeq),
-        'info (SPEC §10)',
-        '—',
-      ],
+      ['welcome frames carrying seq', String(streams.welcomeSeq), 'info (SPEC §10)', '—'],
     ],
   };
 }
