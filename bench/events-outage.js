@@ -6,9 +6,10 @@
 //      NATS_URL pointing at it, on 10,000 seeded products; a paced GET /products/{id} load runs
 //      from here to the end.
 //   2. Idle: the GET p99 with NATS up and nothing to publish (the reference for the drain's p99).
-//   3. NATS stopped (SIGTERM); 20,000 POST /products through the API (each one event); NATS kept
-//      down for EVENTS_OUTAGE_SECONDS in all (default 60, as the issue names it), then restarted on
-//      the same port and store.
+//   3. NATS stopped (SIGTERM); 20,000 POST /products through the API (each one event; or, with
+//      EVENTS_FILL=insert, rows put straight into the outbox); NATS kept down for
+//      EVENTS_OUTAGE_SECONDS in all (default 60, as the issue names it; longer if making the events
+//      takes longer), then restarted on the same port and store.
 //   4. Drain: the stream's message count polled every 100 ms and /metrics outbox_backlog every
 //      250 ms, until the stream holds every event and the backlog is 0; the GET p99 over the drain.
 //   5. The stream read back in full: every seq 1..last exactly once, in order, no envelope twice.
@@ -17,7 +18,7 @@
 // The app runs on core 0; nats-server, the load processes (bench/events-outage-load.js) on core 1.
 // Prints markdown tables and writes them to bench/results-outage.md.
 // Usage: npm run build && node bench/events-outage.js
-//   (knobs: EVENTS_OUTAGE_SECONDS=60 EVENTS_PENDING=20000 EVENTS_GET_RATE=200
+//   (knobs: EVENTS_FILL=api (or insert: rows straight into the outbox) EVENTS_OUTAGE_SECONDS=60 EVENTS_PENDING=20000 EVENTS_GET_RATE=200
 //    EVENTS_GET_CONNECTIONS=4 EVENTS_IDLE_SECONDS=10 EVENTS_FILL_CONCURRENCY=32)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -58,6 +59,12 @@ const GET_RATE = positiveInt('EVENTS_GET_RATE', 200);
 const GET_CONNECTIONS = positiveInt('EVENTS_GET_CONNECTIONS', 4);
 const IDLE_S = positiveInt('EVENTS_IDLE_SECONDS', 10);
 const FILL_CONCURRENCY = positiveInt('EVENTS_FILL_CONCURRENCY', 32);
+/** api: POST /products through the app (one event each); insert: rows put into the outbox directly */
+const FILL = process.env.EVENTS_FILL || 'api';
+if (!['api', 'insert'].includes(FILL)) {
+  console.error(`EVENTS_FILL must be api or insert (got "${FILL}")`);
+  process.exit(2);
+}
 const SEED_ROWS = 10_000;
 const GET_WARMUP_MS = 2000;
 
@@ -163,6 +170,63 @@ async function backlog(app) {
   const text = await response.text();
   const line = text.split('\n').find((l) => l.startsWith('outbox_backlog '));
   return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+/**
+ * EVENTS_FILL=insert: `count` product.updated rows straight into the running app's outbox, with
+ * the next positions, in one transaction that also moves event_stream.last_seq (the app is not
+ * writing meanwhile; SQLite would make it wait if it were).
+ */
+async function insertEvents(dbFile, count) {
+  const crypto = require('node:crypto');
+  const started = Date.now();
+  const db = await new Promise((resolve, reject) => {
+    const handle = new sqlite3.Database(dbFile, (e) => (e ? reject(e) : resolve(handle)));
+  });
+  const run = (sql, params = []) =>
+    new Promise((resolve, reject) =>
+      db.all(sql, params, (e, rows) => (e ? reject(e) : resolve(rows))),
+    );
+  await run('PRAGMA busy_timeout = 10000');
+  await run('BEGIN IMMEDIATE');
+  const [{ last_seq: last }] = await run('SELECT last_seq FROM event_stream WHERE id = 1');
+  const now = new Date();
+  const at = toStored(now);
+  const insert = db.prepare(
+    'INSERT INTO outbox (seq, subject, envelope, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const pending = [];
+  for (let i = 1; i <= count; i++) {
+    const seq = Number(last) + i;
+    const id = 1 + (seq % SEED_ROWS);
+    const envelope = JSON.stringify({
+      id: crypto.randomUUID(),
+      seq,
+      event: 'product.updated',
+      payload: {
+        id,
+        name: `outage seed ${id}`,
+        description: `Seed product ${id} of the outage bench.`,
+        price: id / 100,
+        external_id: `seed-${id}`,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      },
+      ts: now.toISOString(),
+      origin: 'outage-bench-insert',
+    });
+    pending.push(
+      new Promise((resolve, reject) =>
+        insert.run([seq, 'products.updates', envelope, at], (e) => (e ? reject(e) : resolve())),
+      ),
+    );
+  }
+  await Promise.all(pending);
+  await new Promise((resolve) => insert.finalize(resolve));
+  await run('UPDATE event_stream SET last_seq = last_seq + ? WHERE id = 1', [count]);
+  await run('COMMIT');
+  await new Promise((resolve) => db.close(resolve));
+  return { created: count, statuses: { inserted: count }, ms: Date.now() - started };
 }
 
 /** One query on the app's SQLite file, read-only beside the running app (WAL). */
@@ -310,12 +374,15 @@ async function main() {
       async () => (await natsHealth(app)).state !== 'connected',
       10_000,
     );
-    const fill = await startLoadProcess(LOAD_CORE, {
-      mode: 'fill',
-      url: app.url,
-      count: PENDING,
-      concurrency: FILL_CONCURRENCY,
-    }).result;
+    const fill =
+      FILL === 'insert'
+        ? await insertEvents(dbFile, PENDING)
+        : await startLoadProcess(LOAD_CORE, {
+            mode: 'fill',
+            url: app.url,
+            count: PENDING,
+            concurrency: FILL_CONCURRENCY,
+          }).result;
     const pending = await backlog(app);
     log(`${fill.created} changes made in ${fixed(fill.ms / 1000, 1)} s; outbox_backlog ${pending}`);
     const restartAt = outageFrom + OUTAGE_S * 1000;
@@ -401,7 +468,9 @@ async function main() {
     const rows = [
       ['NATS outage (stopped → back)', `${fixed(outageS, 1)} s`, `${OUTAGE_S} s`, '—'],
       [
-        'events made during the outage (POST /products, 201)',
+        FILL === 'insert'
+          ? 'events made during the outage (rows inserted into the outbox)'
+          : 'events made during the outage (POST /products, 201)',
         `${drained} in ${fixed(fill.ms / 1000, 1)} s`,
         String(PENDING),
         verdict(drained === PENDING),
