@@ -27,6 +27,8 @@ describe('WebSocket /ws/items', () => {
       payload: {
         instance: expect.any(String),
         events: expect.arrayContaining(['product.created', 'rates.synced']),
+        seq: 0,
+        epoch: expect.any(String),
       },
     });
     const product = (await t.http.post('/products').send({ name: 'live', price: 3 })).body;

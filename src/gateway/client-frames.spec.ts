@@ -1,4 +1,11 @@
-import { INVALID_FRAME, matches, parseClientFrame, subscriptionProblem } from './client-frames';
+import {
+  INVALID_FRAME,
+  matches,
+  parseClientFrame,
+  resumeFromQuery,
+  resumeRequest,
+  subscriptionProblem,
+} from './client-frames';
 import { CLIENT_FRAMES, MAX_PATTERNS } from './frames';
 
 describe('client frames', () => {
@@ -10,7 +17,7 @@ describe('client frames', () => {
     expect(parseClientFrame('[]').event).toBe(INVALID_FRAME);
     expect(parseClientFrame(Buffer.from('{"event":"shout"}'))).toEqual({
       event: INVALID_FRAME,
-      data: 'unknown event "shout"; expected one of ping, subscribe',
+      data: 'unknown event "shout"; expected one of ping, subscribe, resume',
     });
   });
 
@@ -27,5 +34,18 @@ describe('client frames', () => {
     expect(matches(['item.*'], 'item.created')).toBe(true);
     expect(matches(['item.*'], 'rates.synced')).toBe(false);
     expect(matches(['rates.synced'], 'rates.synced')).toBe(true);
+  });
+
+  it('takes a resume as an integer position ≥ 0 and an epoch string, from a frame or the query', () => {
+    expect(resumeRequest({ after: 0, epoch: 'e' })).toEqual({ after: 0, epoch: 'e' });
+    for (const bad of [null, {}, { after: -1, epoch: 'e' }, { after: 1.5, epoch: 'e' }]) {
+      expect(resumeRequest(bad)).toMatch(/resume needs/);
+    }
+    expect(resumeRequest({ after: '3', epoch: 'e' })).toMatch(/resume needs/);
+    expect(resumeRequest({ after: 3, epoch: 7 })).toMatch(/resume needs/);
+    expect(resumeFromQuery('/ws/items')).toBeUndefined();
+    expect(resumeFromQuery('/ws/items?after=12&epoch=e')).toEqual({ after: 12, epoch: 'e' });
+    expect(resumeFromQuery('/ws/items?after=1e3&epoch=e')).toMatch(/resume needs/);
+    expect(resumeFromQuery('/ws/items?after=12')).toMatch(/resume needs/);
   });
 });

@@ -66,3 +66,34 @@ export function matches(patterns: string[] | null, event: string): boolean {
     )
   );
 }
+
+/** Where a resuming client stands: the last position it has, in the stream named by `epoch`. */
+export interface ResumeRequest {
+  after: number;
+  epoch: string;
+}
+
+const RESUME_USAGE = 'resume needs {"after": <integer ≥ 0>, "epoch": "<string>"}';
+
+/** The `resume` frame's data as a request, or what is wrong with it. */
+export function resumeRequest(data: unknown): ResumeRequest | string {
+  const { after, epoch } = (typeof data === 'object' && data !== null ? data : {}) as {
+    after?: unknown;
+    epoch?: unknown;
+  };
+  if (!Number.isSafeInteger(after) || (after as number) < 0 || typeof epoch !== 'string') {
+    return RESUME_USAGE;
+  }
+  return { after: after as number, epoch };
+}
+
+/** `/ws/items?after=N&epoch=…`: a resume asked for on connect; undefined when neither is given. */
+export function resumeFromQuery(url: string | undefined): ResumeRequest | string | undefined {
+  const query = new URL(url ?? '/', 'ws://localhost').searchParams;
+  const after = query.get('after');
+  const epoch = query.get('epoch');
+  if (after === null && epoch === null) {
+    return undefined;
+  }
+  return resumeRequest({ after: /^\d{1,15}$/.test(after ?? '') ? Number(after) : after, epoch });
+}

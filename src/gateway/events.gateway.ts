@@ -9,28 +9,30 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { appConfig } from '../config/app.config';
 import { EventEnvelope } from '../events/domain-events';
-import { INVALID_FRAME, matches, subscriptionProblem } from './client-frames';
+import { OrderedEventStream } from '../events/stream/ordered-event-stream';
+import {
+  INVALID_FRAME,
+  matches,
+  resumeFromQuery,
+  resumeRequest,
+  subscriptionProblem,
+} from './client-frames';
+import { ClientState, CLOSE_SLOW_CONSUMER, Frame } from './client-state';
 import { DOMAIN_EVENT_NAMES } from './domain-event-list';
-import { ClientFrameName, ServerFrameName, WS_PATH } from './frames';
+import { EventReplay, send } from './event-replay';
+import { ClientFrameName, WS_PATH } from './frames';
 
 /** Frames larger than this close the connection (ws answers 1009): clients only send small commands. */
 const MAX_PAYLOAD = 16 * 1024;
 /** A client this far behind (bytes queued, unsent) is disconnected rather than allowed to grow memory. */
 const MAX_BUFFERED = 1024 * 1024;
-export const CLOSE_SLOW_CONSUMER = 4008;
 const CLOSE_GOING_AWAY = 1001;
 /** How long a shutdown waits for clients to answer the close frame. */
 const CLOSE_HANDSHAKE_MS = 2000;
-
-interface ClientState {
-  patterns: string[] | null;
-  alive: boolean;
-}
-
-type Frame = { event: ServerFrameName; payload?: unknown };
 
 /** `ws://host/ws/items`: every event envelope (products, items, rates, jobs) to every client, narrowed by `subscribe`. */
 @WebSocketGateway({ path: WS_PATH, maxPayload: MAX_PAYLOAD })
@@ -41,7 +43,11 @@ export class EventsGateway
   private readonly clients = new Map<WebSocket, ClientState>();
   private heartbeat?: NodeJS.Timeout;
 
-  constructor(@Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>) {}
+  constructor(
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly stream: OrderedEventStream,
+    private readonly replay: EventReplay,
+  ) {}
 
   get clientCount(): number {
     return this.clients.size;
@@ -64,14 +70,26 @@ export class EventsGateway
     this.heartbeat.unref();
   }
 
-  handleConnection(client: WebSocket): void {
+  handleConnection(client: WebSocket, request?: IncomingMessage): void {
     const state: ClientState = { patterns: null, alive: true };
     this.clients.set(client, state);
     client.on('pong', () => (state.alive = true));
-    this.send(client, {
+    send(client, {
       event: 'welcome',
-      payload: { instance: this.app.instanceId, events: DOMAIN_EVENT_NAMES },
+      payload: {
+        instance: this.app.instanceId,
+        events: DOMAIN_EVENT_NAMES,
+        // live events continue from here: the position this client's stream has delivered
+        seq: this.stream.position,
+        epoch: this.stream.epoch,
+      },
     });
+    const resume = resumeFromQuery(request?.url);
+    if (typeof resume === 'string') {
+      send(client, { event: 'error', payload: { message: resume } });
+    } else if (resume) {
+      void this.replay.resume(client, state, resume);
+    }
   }
 
   handleDisconnect(client: WebSocket): void {
@@ -120,6 +138,24 @@ export class EventsGateway
     return { event: 'subscribed', payload: { events } };
   }
 
+  @SubscribeMessage('resume' satisfies ClientFrameName)
+  resume(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Frame | undefined {
+    const request = resumeRequest(data);
+    const state = this.clients.get(client);
+    if (typeof request === 'string') {
+      return { event: 'error', payload: { message: request } };
+    }
+    if (!state) {
+      return undefined;
+    }
+    if (state.catchUp) {
+      return { event: 'error', payload: { message: 'a resume is already in progress' } };
+    }
+    // its frames (the replay, then `resumed`) are sent as the store is read
+    void this.replay.resume(client, state, request);
+    return undefined;
+  }
+
   @SubscribeMessage(INVALID_FRAME)
   invalid(@MessageBody() message: string): Frame {
     return { event: 'error', payload: { message } };
@@ -130,7 +166,15 @@ export class EventsGateway
     // serialized once, and only when someone listens (a refresh raises thousands of events)
     let frame: string | undefined;
     for (const [client, state] of this.clients) {
-      if (client.readyState !== client.OPEN || !matches(state.patterns, envelope.event)) {
+      if (client.readyState !== client.OPEN) {
+        continue;
+      }
+      if (state.catchUp) {
+        // a replay is still sending what came before: it sends this one after them
+        state.catchUp.hold(envelope);
+        continue;
+      }
+      if (!matches(state.patterns, envelope.event)) {
         continue;
       }
       if (client.bufferedAmount > MAX_BUFFERED) {
@@ -142,9 +186,5 @@ export class EventsGateway
       frame ??= JSON.stringify(envelope);
       client.send(frame);
     }
-  }
-
-  private send(client: WebSocket, frame: Frame): void {
-    client.send(JSON.stringify(frame));
   }
 }

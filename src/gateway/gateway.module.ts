@@ -3,6 +3,7 @@ import { DomainEventRegistry } from '../events/event-catalog';
 import { EventCatalog } from '../events/event-catalog.service';
 import { DOMAIN_EVENTS } from './domain-event-list';
 import { EventFanoutListener } from './event-fanout.listener';
+import { EventReplay } from './event-replay';
 import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { WEBSOCKET_CHANNEL } from './frames';
@@ -11,7 +12,7 @@ import { RemoteEventsController } from './remote-events.controller';
 /** Events to the outside: WebSocket clients, and other instances' events from NATS. */
 @Module({
   controllers: [RemoteEventsController],
-  providers: [EventsGateway, EventFanoutListener, GatewayMetrics],
+  providers: [EventsGateway, EventReplay, EventFanoutListener, GatewayMetrics],
   exports: [EventsGateway],
 })
 export class GatewayModule {

@@ -26,8 +26,10 @@ export class TestWsClient {
   static async connect(
     baseUrl: string,
     options: WebSocket.ClientOptions = {},
+    /** e.g. `?after=41&epoch=…` to resume on connect */
+    query = '',
   ): Promise<TestWsClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/items`, options);
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/items${query}`, options);
     const client = new TestWsClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
