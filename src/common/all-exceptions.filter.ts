@@ -55,6 +55,8 @@ function mapDomainError(error: DomainError): Mapped {
       };
     case ErrorCode.RateLimited:
       return { status: HttpStatus.TOO_MANY_REQUESTS, ...base };
+    case ErrorCode.NoLongerRetained:
+      return { status: HttpStatus.GONE, ...base };
   }
 }
 

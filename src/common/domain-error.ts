@@ -13,6 +13,8 @@ export enum ErrorCode {
   Unauthorized = 'unauthorized',
   /** A client called an expensive endpoint too often; `retryAfterSeconds` says when to retry. */
   RateLimited = 'rate_limited',
+  /** Events a caller asked for were pruned from the event store; `details` say what is kept. */
+  NoLongerRetained = 'no_longer_retained',
 }
 
 export class DomainError extends Error {
