@@ -139,10 +139,23 @@ const ms = (value) => fixed(value, 1);
 // ---------------------------------------------------------------------------------------------
 // 1. WebSocket fan-out
 
-/** The same clients and changes against one server; its raw result. */
-function fanoutLoad(server) {
+/** Busy and total CPU ticks of the whole machine so far, from /proc/stat. */
+function cpuTicks() {
+  try {
+    const values = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const ticks = values.slice(1).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: total - ticks[3] - ticks[4], total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
+/** The same clients and changes against one server; its raw result and how busy the machine was. */
+async function fanoutLoad(server) {
   log(`fan-out (${server.name}): ${CLIENTS} clients, ${CHANGES} changes ${GAP_MS} ms apart`);
-  return runLoad(
+  const before = cpuTicks();
+  const result = await runLoad(
     'events-ws-clients.js',
     {
       url: server.url,
@@ -157,6 +170,10 @@ function fanoutLoad(server) {
     // opening, the changes themselves, and the settle wait, with room to spare
     120_000 + CHANGES * (GAP_MS + 100),
   );
+  const after = cpuTicks();
+  // everything on the machine, this benchmark included (the load process, the server)
+  result.machineBusy = (after.busy - before.busy) / (after.total - before.total);
+  return result;
 }
 
 async function fanout(natsUrl) {
@@ -242,6 +259,12 @@ function summarizeFanout(result, reference) {
       [
         'REST round trip, p50 / p99 ms',
         `${pair(app.rest, ref.rest, 50)} / ${pair(app.rest, ref.rest, 99)}`,
+        'info',
+        '—',
+      ],
+      [
+        'machine busy during the run (all processes, ours included), %',
+        `${fixed(result.machineBusy * 100, 0)} (${fixed(reference.machineBusy * 100, 0)})`,
         'info',
         '—',
       ],
