@@ -3,8 +3,9 @@
 // Opens `clients` WebSockets to /ws/items, waits for every welcome, then makes `changes` products
 // one at a time, `gapMs` apart. The REST calls are made here, beside the clients, so the response
 // time and every client's receive time come from one clock (performance.now()).
-// Prints one JSON line: per measured change, when its response arrived and when the first and the
-// last client received its event, and how many clients did.
+// Prints one JSON line: per measured change, when its response arrived, when the first and the
+// last client received its event, how many clients did, the envelope's seq and its `ts` (written
+// just before COMMIT, on the wall clock); and per client whether it saw every seq once, in order.
 // Usage: node bench/events-ws-clients.js '{"url":"http://127.0.0.1:3000","clients":1000,...}'
 const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
@@ -16,17 +17,32 @@ const { url, clients, changes, warmup, gapMs, openConcurrency, openTimeoutMs, se
 const wsUrl = `${url.replace(/^http/, 'ws')}/ws/items`;
 /** product id → { count, first, last } receive times of its product.created event */
 const received = new Map();
+/** per client: the seq it last saw, what it saw first, and the positions out of line */
+const streams = [];
 const sockets = [];
 let dropped = 0;
 let closing = false;
 
-function onFrame(data) {
+function onFrame(stream, data) {
   // the time first: parsing and bookkeeping must not count as delivery
   const at = performance.now();
   const frame = JSON.parse(data);
+  if (typeof frame.seq === 'number') {
+    // every envelope, whatever its event: the stream must be gap-free and strictly increasing
+    if (stream.last === null) stream.first = frame.seq;
+    else if (frame.seq === stream.last) stream.repeated++;
+    else if (frame.seq < stream.last) stream.backwards++;
+    else if (frame.seq > stream.last + 1) stream.gaps += frame.seq - stream.last - 1;
+    if (stream.last === null || frame.seq > stream.last) stream.last = frame.seq;
+  } else if (frame.event !== 'welcome' && 'payload' in frame && 'ts' in frame) {
+    stream.noSeq++;
+  }
   if (frame.event !== 'product.created') return;
   let seen = received.get(frame.payload.id);
-  if (!seen) received.set(frame.payload.id, (seen = { count: 0, first: at, last: at }));
+  if (!seen) {
+    seen = { count: 0, first: at, last: at, seq: frame.seq, ts: Date.parse(frame.ts) };
+    received.set(frame.payload.id, seen);
+  }
   seen.count++;
   seen.last = at;
 }
@@ -39,7 +55,12 @@ function openClient() {
     ws.once('message', (data) => {
       const frame = JSON.parse(data);
       if (frame.event !== 'welcome') return reject(new Error(`first frame was ${frame.event}`));
-      ws.on('message', onFrame);
+      // the welcome's seq (SPEC §10) is the position the client starts after, when it has one
+      const welcomeSeq = typeof frame.payload?.seq === 'number' ? frame.payload.seq : null;
+      const stream = { welcomeSeq, first: null, last: welcomeSeq, repeated: 0, backwards: 0 };
+      Object.assign(stream, { gaps: 0, noSeq: 0 });
+      streams.push(stream);
+      ws.on('message', (message) => onFrame(stream, message));
       resolve();
     });
     ws.on('error', reject);
@@ -94,14 +115,35 @@ async function main() {
 
   closing = true;
   for (const ws of sockets) ws.terminate();
+  const changesOut = measured.map(({ id, sentAt, doneAt }) => {
+    const seen = received.get(id) ?? { count: 0, first: NaN, last: NaN, seq: null, ts: NaN };
+    // the commit-side time (ts, the app's Date) on this process's clock: both are the wall clock
+    const tsAt = seen.ts - performance.timeOrigin;
+    const { count, first, last, seq } = seen;
+    return { sentAt, doneAt, count, first, last, seq, tsAt };
+  });
+  // every client must have seen each measured change's seq, gap-free, once, in order
+  const seqs = changesOut.map((c) => c.seq).filter((seq) => typeof seq === 'number');
+  const lo = Math.min(...seqs);
+  const hi = Math.max(...seqs);
+  const coverage = streams.map((s) =>
+    s.last !== null && (s.first ?? s.welcomeSeq + 1) <= lo && s.last >= hi ? 1 : 0,
+  );
   finish({
     clients,
     dropped,
     failed,
-    changes: measured.map(({ id, sentAt, doneAt }) => {
-      const seen = received.get(id) ?? { count: 0, first: NaN, last: NaN };
-      return { sentAt, doneAt, count: seen.count, first: seen.first, last: seen.last };
-    }),
+    seqRange: [lo, hi],
+    streams: {
+      covering: coverage.reduce((a, b) => a + b, 0),
+      repeated: streams.reduce((a, s) => a + s.repeated, 0),
+      backwards: streams.reduce((a, s) => a + s.backwards, 0),
+      gaps: streams.reduce((a, s) => a + s.gaps, 0),
+      noSeq: streams.reduce((a, s) => a + s.noSeq, 0),
+      welcomeSeq: streams.filter((s) => s.welcomeSeq !== null).length,
+      inOrder: streams.filter((s) => s.repeated + s.backwards + s.gaps + s.noSeq === 0).length,
+    },
+    changes: changesOut,
   });
 }
 
