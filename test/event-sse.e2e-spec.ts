@@ -1,4 +1,4 @@
-import { EventStreamService } from '../src/events/feed/event-stream.service';
+import { EventStreamService } from '../src/gateway/feed/event-stream.service';
 import { expectErrorShape } from './helpers/error-shape';
 import { closeGraceMs } from '../src/lifecycle/graceful-shutdown';
 import { SseEvent, TestSseClient } from './helpers/sse-client';

@@ -6,7 +6,6 @@ import { OutboxEvent } from './entities/outbox-event.entity';
 import { DomainEventRegistry } from './event-catalog';
 import { EventCatalogController } from './event-catalog.controller';
 import { EventCatalog } from './event-catalog.service';
-import { EventFeedModule } from './feed/event-feed.module';
 import { NatsConnection } from './nats-connection';
 import { OutboxRelay } from './outbox-relay';
 import { EventStore } from './store/event-store';
@@ -17,7 +16,7 @@ import { LeasesModule } from '../leases/leases.module';
 /** Domain events: recorded with each change (outbox), delivered to NATS by the relay. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEvent, EventStreamRow]), LeasesModule, EventFeedModule],
+  imports: [TypeOrmModule.forFeature([OutboxEvent, EventStreamRow]), LeasesModule],
   controllers: [EventCatalogController],
   providers: [
     DomainEvents,

@@ -3,14 +3,19 @@ import { DomainEventRegistry } from '../events/event-catalog';
 import { EventCatalog } from '../events/event-catalog.service';
 import { DOMAIN_EVENTS } from './domain-event-list';
 import { EventFanoutListener } from './event-fanout.listener';
+import { EventFeedModule } from './feed/event-feed.module';
 import { EventReplay } from './event-replay';
 import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { WEBSOCKET_CHANNEL } from './frames';
 import { RemoteEventsController } from './remote-events.controller';
 
-/** Events to the outside: WebSocket clients, and other instances' events from NATS. */
+/**
+ * Events to the outside: WebSocket clients, the HTTP feed and Server-Sent Events, and other
+ * instances' events from NATS.
+ */
 @Module({
+  imports: [EventFeedModule],
   controllers: [RemoteEventsController],
   providers: [EventsGateway, EventReplay, EventFanoutListener, GatewayMetrics],
   exports: [EventsGateway],

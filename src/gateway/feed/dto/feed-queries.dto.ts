@@ -3,8 +3,8 @@ import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { PaginationQueryDto, toInteger } from '../../../common/pagination.dto';
-import { subscriptionProblem } from '../../../gateway/client-frames';
-import { MAX_PATTERNS } from '../../../gateway/frames';
+import { subscriptionProblem } from '../../client-frames';
+import { MAX_PATTERNS } from '../../frames';
 
 const AFTER_MESSAGE = 'after must be an integer >= 0';
 

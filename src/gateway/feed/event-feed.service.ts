@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { StoredEvent, StreamPosition, EventStore } from '../store/event-store';
-import { OrderedEventStream } from '../stream/ordered-event-stream';
+import { StoredEvent, StreamPosition, EventStore } from '../../events/store/event-store';
+import { OrderedEventStream } from '../../events/stream/ordered-event-stream';
 
 /** A page of the stream: the stored envelopes as they were written, and the stream's epoch. */
 export class FeedPage {

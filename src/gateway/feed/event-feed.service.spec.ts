@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { EventStore, StoredEvent, StreamPosition } from '../store/event-store';
-import { OrderedEventStream } from '../stream/ordered-event-stream';
+import { EventStore, StoredEvent, StreamPosition } from '../../events/store/event-store';
+import { OrderedEventStream } from '../../events/stream/ordered-event-stream';
 import { contiguousAfter, EventFeedService } from './event-feed.service';
 
 const row = (seq: number): StoredEvent => ({ seq, subject: 's', envelope: `{"seq":${seq}}` });

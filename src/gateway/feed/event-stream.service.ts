@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { matches } from '../../gateway/client-frames';
-import { EventEnvelope } from '../domain-events';
-import { EventStore, StreamPosition } from '../store/event-store';
-import { OrderedEventStream } from '../stream/ordered-event-stream';
+import { matches } from '../client-frames';
+import { EventEnvelope } from '../../events/domain-events';
+import { EventStore, StreamPosition } from '../../events/store/event-store';
+import { OrderedEventStream } from '../../events/stream/ordered-event-stream';
 import { EventStreamOptions, SseConnection } from './sse-connection';
 import { eventNameOf, sseEvent } from './sse-frames';
 

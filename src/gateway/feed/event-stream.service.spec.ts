@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { EventEnvelope } from '../domain-events';
-import { EventStore, StoredEvent, StreamPosition } from '../store/event-store';
-import { OrderedEventStream } from '../stream/ordered-event-stream';
+import { EventEnvelope } from '../../events/domain-events';
+import { EventStore, StoredEvent, StreamPosition } from '../../events/store/event-store';
+import { OrderedEventStream } from '../../events/stream/ordered-event-stream';
 import { EventStreamService } from './event-stream.service';
 import { EventStreamOptions } from './sse-connection';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../../common/error-response.dto';
-import { StreamPosition } from '../../store/event-store';
+import { StreamPosition } from '../../../events/store/event-store';
 
 /** One event as every path delivers it (WebSocket, NATS, the feed, Server-Sent Events). */
 export class EventEnvelopeDto {
