@@ -36,9 +36,11 @@ export class SqlitePreparedQuery<Row> {
     }
     const statement = this.statement;
     return new Promise((resolve, reject) =>
-      statement.get(params, (error: Error | null, row: Row | undefined) =>
-        error ? reject(error) : resolve(row),
-      ),
+      statement.get(params, (error: Error | null, row: Row | undefined) => {
+        // get() leaves the statement open on its row, and with it a read transaction that keeps
+        // the WAL from being checkpointed while writers go on: reset ends it
+        statement.reset(() => (error ? reject(error) : resolve(row)));
+      }),
     );
   }
 }

@@ -27,6 +27,8 @@ export async function connectUntilStopped(
   const settings: ConnectionOptions = {
     ...options,
     waitOnFirstConnect: false,
+    // nats.js otherwise captures a stack trace per request and publish ack: CPU the API needs
+    noAsyncTraces: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: NATS_RETRY_MS,
   };

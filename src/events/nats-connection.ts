@@ -38,7 +38,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   private connection?: Connection;
   private stream?: JetStreamClient;
   private readonly stopping = new AbortController();
-  private readonly subscriptions: { subject: string; handler: () => void }[] = [];
+  private readonly subscriptions: { subject: string; handler: (data: Uint8Array) => void }[] = [];
   state: NatsState = 'off';
   jetstream: JetStreamState = 'unknown';
 
@@ -74,10 +74,13 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Calls `handler` for each message on `subject`, from the (next) connection on. */
-  onMessage(subject: string, handler: () => void): void {
+  /**
+   * Calls `handler` with each message on `subject`, from the (next) connection on. Messages this
+   * connection published itself are not delivered back (noEcho).
+   */
+  onMessage(subject: string, handler: (data: Uint8Array) => void): void {
     this.subscriptions.push({ subject, handler });
-    this.connection?.subscribe(subject, { callback: () => handler() });
+    this.connection?.subscribe(subject, { callback: (_, msg) => handler(msg.data) });
   }
 
   /**
@@ -202,7 +205,8 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   private async connectInBackground(): Promise<void> {
     try {
       const connection = await connectUntilStopped(
-        { servers: this.config.servers, name: this.app.instanceId },
+        // noEcho: the relay's own events never come back to this instance's fan-out
+        { servers: this.config.servers, name: this.app.instanceId, noEcho: true },
         this.stopping.signal,
         NATS_RETRY_MS,
         (error, attempt) => {
@@ -215,7 +219,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       );
       this.connection = connection;
       for (const { subject, handler } of this.subscriptions) {
-        connection.subscribe(subject, { callback: () => handler() });
+        connection.subscribe(subject, { callback: (_, msg) => handler(msg.data) });
       }
       await this.attachStream(connection);
       this.state = 'connected';

@@ -3,12 +3,10 @@ import { CustomStrategy, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, NatsConnection } from 'nats';
 import { connectUntilStopped } from './connect-until-stopped';
-import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
 
 const codec = JSONCodec();
 /** Marks requests that came without Nest's packet, so the reply goes back without it too. */
 const PLAIN = 'plain:';
-const EVENT_SUBJECTS = new Set([PRODUCTS_SUBJECT, ITEMS_SUBJECT]);
 
 interface Packet {
   pattern?: unknown;
@@ -35,13 +33,10 @@ export class PlainOrNestDeserializer {
     if (isNestPacket(decoded)) {
       return decoded;
     }
-    // an event carries a reply subject when it was published to JetStream (the stream's ack):
-    // only requests get an id, so no instance ever answers an event in the stream's place
-    const request = options?.replyTo !== undefined && !EVENT_SUBJECTS.has(options.channel ?? '');
     return {
       pattern: options?.channel,
       data: decoded,
-      id: request ? `${PLAIN}${randomUUID()}` : undefined,
+      id: options?.replyTo ? `${PLAIN}${randomUUID()}` : undefined,
     };
   }
 }

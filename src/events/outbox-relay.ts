@@ -97,6 +97,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (rows.length < BATCH) {
         return sent;
       }
+      // a backlog drains in slices: requests waiting for the event loop go first
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

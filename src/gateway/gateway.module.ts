@@ -8,7 +8,7 @@ import { EventReplay } from './event-replay';
 import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { WEBSOCKET_CHANNEL } from './frames';
-import { RemoteEventsController } from './remote-events.controller';
+import { RemoteEventsListener } from './remote-events.listener';
 
 /**
  * Events to the outside: WebSocket clients, the HTTP feed and Server-Sent Events, and other
@@ -16,8 +16,13 @@ import { RemoteEventsController } from './remote-events.controller';
  */
 @Module({
   imports: [EventFeedModule],
-  controllers: [RemoteEventsController],
-  providers: [EventsGateway, EventReplay, EventFanoutListener, GatewayMetrics],
+  providers: [
+    EventsGateway,
+    EventReplay,
+    EventFanoutListener,
+    RemoteEventsListener,
+    GatewayMetrics,
+  ],
   exports: [EventsGateway],
 })
 export class GatewayModule {

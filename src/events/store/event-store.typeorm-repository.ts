@@ -118,7 +118,8 @@ export class EventStoreTypeormRepository extends EventStore {
   }
 
   async prune(before: Date, keep: number): Promise<void> {
-    const published = 'sent_at IS NOT NULL';
+    // a set-aside row is kept for inspection as long as a published one, no longer
+    const published = '(sent_at IS NOT NULL OR failed_at IS NOT NULL)';
     await this.write(
       `DELETE FROM outbox WHERE ${published} AND created_at < ${this.sql.param(1)}`,
       [this.sql.timestamp(before)],
