@@ -12,6 +12,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { DomainEvents } from './domain-events.service';
 import { NatsConnection } from './nats-connection';
 import { EventStore, StoredEvent } from './store/event-store';
+import { OrderedEventStream } from './stream/ordered-event-stream';
 
 const BATCH = 500;
 const IDLE_POLL_MS = 1000;
@@ -50,6 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly nats: NatsConnection,
     private readonly events: DomainEvents,
     private readonly leases: LeasesService,
+    private readonly stream: OrderedEventStream,
     private readonly metrics: MetricsService,
     @Inject(eventsConfig.KEY) private readonly config: ConfigType<typeof eventsConfig>,
   ) {}
@@ -164,6 +166,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (const { seq, reason } of outcome.refused) {
       await this.setAside(seq, reason);
     }
+    // this instance hears nothing it publishes itself (noEcho): other instances' events it has
+    // just relayed reach its own listeners from here
+    this.stream.heardOf(rows[rows.length - 1].seq);
     if (outcome.error) {
       throw outcome.error;
     }
@@ -186,6 +191,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       rows.map((r) => r.seq),
       new Date(),
     );
+    if (rows.length > 0) {
+      // without NATS, other instances' events on the same database reach listeners from here
+      this.stream.heardOf(rows[rows.length - 1].seq);
+    }
   }
 
   private async pruneNowAndThen(): Promise<void> {
