@@ -1,7 +1,9 @@
 import { QueryRunner } from 'typeorm';
-import { SqlDialect } from '../src/database/sql-dialect';
 
-/** The column type TypeORM maps a `Date` property to on the running driver. */
+/**
+ * The column type TypeORM maps a `Date` property to on the running driver. Migrations import no
+ * application code (it changes; a shipped migration must not), so this reads the driver itself.
+ */
 export function timestampType(queryRunner: QueryRunner): string {
-  return new SqlDialect(queryRunner.connection.options).postgres ? 'timestamp' : 'datetime';
+  return queryRunner.connection.options.type === 'postgres' ? 'timestamp' : 'datetime';
 }
