@@ -14,7 +14,11 @@ import { NatsConnection } from './nats-connection';
 import { EventStore, StoredEvent } from './store/event-store';
 import { OrderedEventStream } from './stream/ordered-event-stream';
 
-const BATCH = 500;
+/**
+ * Rows per pass: small, so a backlog drains in short slices between which requests get the event
+ * loop (measured against 500: the same drain rate, GET p50 near idle instead of hundreds of ms).
+ */
+const BATCH = 50;
 const IDLE_POLL_MS = 1000;
 const BATCH_WINDOW_MS = 25;
 const MAX_BACKOFF_MS = 5000;
