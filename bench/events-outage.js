@@ -22,7 +22,6 @@
 //    EVENTS_GET_CONNECTIONS=4 EVENTS_IDLE_SECONDS=10 EVENTS_FILL_CONCURRENCY=32)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const sqlite3 = require('sqlite3');
@@ -47,6 +46,8 @@ const {
   machineBusy,
   preflight,
   runMain,
+  freePort,
+  tryConnect,
 } = require('./lib');
 
 const RESULTS_FILE = path.join(__dirname, 'results-outage.md');
@@ -79,26 +80,6 @@ const DRAIN_TIMEOUT_MS = 180_000;
 let nats;
 process.on('exit', () => nats?.kill('SIGKILL'));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const accepts = (port) =>
-  new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 async function startNats(port, storeDir) {
   let output = '';
   let exited = false;
@@ -125,7 +106,7 @@ async function startNats(port, storeDir) {
     keep(error.message);
   });
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await accepts(port))) {
+  while (!(await tryConnect(port))) {
     if (exited) throw new Error(`nats-server exited before listening:\n${output}`);
     if (Date.now() > deadline) throw new Error(`nats-server not listening on ${port}:\n${output}`);
     await sleep(20);

@@ -371,6 +371,8 @@ function runMain(main) {
 
 module.exports = {
   median,
+  freePort,
+  tryConnect,
   ROOT,
   APP_ENTRY,
   SERVER_CORE,
