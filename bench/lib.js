@@ -66,6 +66,10 @@ function spawnPinned(core, args, env = {}) {
   child.output = '';
   // the pipes must be drained, or a chatty child blocks on a full pipe
   const keep = (chunk) => (child.output = (child.output + chunk).slice(-4000));
+  if (process.env.BENCH_CHILD_LOG) {
+    const file = fs.createWriteStream(`${process.env.BENCH_CHILD_LOG}.${child.pid}`);
+    child.stdout.pipe(file);
+  }
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   child.exited = new Promise((resolve) => {

@@ -1,7 +1,10 @@
 import {
+  ApiError,
   DiscardPolicy,
   ErrorCode,
+  headers,
   JetStreamClient,
+  JSONCodec,
   NatsConnection as Connection,
   NatsError,
   nanos,
@@ -90,4 +93,41 @@ export function isStreamGone(error: unknown): boolean {
   }
   const code = error.code as ErrorCode;
   return [ErrorCode.NoResponders, ErrorCode.Timeout, ErrorCode.JetStreamInvalidAck].includes(code);
+}
+
+interface StreamAnswer {
+  stream?: string;
+  seq?: number;
+  duplicate?: boolean;
+  error?: ApiError;
+}
+
+const answers = JSONCodec<StreamAnswer>();
+
+/**
+ * A JetStream publish of one envelope, de-duplicated by `Nats-Msg-Id`, resolved on the stream's
+ * ack; rejected as `JetStreamClient.publish` rejects (a NatsError with `api_error` when the
+ * stream refused it). The same request and ack as that method, through the client's own
+ * `request`: its generator-based awaiter makes V8 promote every in-flight publish out of the
+ * young generation (2.2 MB per scavenge in a drain, against 0.01 MB here; docs/performance.md).
+ */
+export async function publishToStream(
+  connection: Connection,
+  subject: string,
+  data: string,
+  msgId: string,
+  timeout: number,
+): Promise<void> {
+  const header = headers();
+  header.set('Nats-Msg-Id', msgId);
+  const reply = await connection.request(subject, data, { headers: header, timeout });
+  const answer = answers.decode(reply.data);
+  if (answer.error) {
+    const refused = new NatsError(answer.error.description, String(answer.error.code));
+    refused.api_error = answer.error;
+    throw refused;
+  }
+  if (!answer.stream) {
+    throw NatsError.errorForCode(ErrorCode.JetStreamInvalidAck);
+  }
 }

@@ -6,7 +6,7 @@ import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
-import { ensureStream, isRefusal, isStreamGone } from './jetstream';
+import { ensureStream, isRefusal, isStreamGone, publishToStream } from './jetstream';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export type JetStreamState = 'unknown' | 'available' | 'unavailable';
@@ -104,13 +104,9 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     if (!stream) {
       return this.publishCore(connection, messages);
     }
+    const timeout = this.config.confirmTimeoutMs;
     const acks = await Promise.allSettled(
-      messages.map((m) =>
-        stream.publish(m.subject, m.data, {
-          msgID: m.msgId,
-          timeout: this.config.confirmTimeoutMs,
-        }),
-      ),
+      messages.map((m) => publishToStream(connection, m.subject, m.data, m.msgId, timeout)),
     );
     const outcome: PublishOutcome = { published: [], refused: [] };
     for (const [index, ack] of acks.entries()) {
