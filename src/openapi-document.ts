@@ -37,10 +37,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion('0.1.0')
     // package.json's license: npm's documentation says what UNLICENSED means
-    .setLicense(
-      'UNLICENSED',
-      'https://docs.npmjs.com/cli/configuring-npm/package-json#license',
-    )
+    .setLicense('UNLICENSED', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')
     // relative: "Try it out" calls whichever host served the document
     .addServer('/', 'This service');
   for (const [name, description] of Object.entries(TAGS)) {

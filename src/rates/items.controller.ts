@@ -50,7 +50,8 @@ export class ItemsController {
   @Get(':id/history')
   @ApiOperation({
     summary: "An item's past rates, newest first",
-    description: 'One point per change of the rate (REST or sync): at most `limit`, recorded at or after `since`.',
+    description:
+      'One point per change of the rate (REST or sync): at most `limit`, recorded at or after `since`.',
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: [HistoryPointDto] })
@@ -86,7 +87,10 @@ export class ItemsController {
     return ItemDto.from(await this.items.patch(id, dto));
   }
 
-  @DeleteById('Delete a rate and its history', 'Its history goes with it; the `item.deleted` event carries the deleted record.')
+  @DeleteById(
+    'Delete a rate and its history',
+    'Its history goes with it; the `item.deleted` event carries the deleted record.',
+  )
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.items.remove(id);
   }
