@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -14,16 +14,14 @@ import { createValidationPipe } from './common/validation';
 import { AllConfig } from './config';
 import { nestLogLevels } from './config/log-levels';
 import { validatedEnv } from './config/validated-env';
-import { DomainEventRegistry } from './events/event-catalog';
 import { EventCatalog } from './events/event-catalog.service';
 import { startMessaging } from './events/start-messaging';
 import { parseClientFrame } from './gateway/client-frames';
-import { documentLivePage } from './live/live-openapi';
 import { RequestLogging } from './logging/request-logging';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument } from './openapi-document';
 import { corsOptions, securityHeaders } from './security/http-security';
-import { documentApiKeys } from './security/openapi-security';
 
 /** What the e2e tests set differently from main.ts. */
 export type CreateAppOptions = Pick<NestApplicationOptions, 'logger' | 'abortOnError'>;
@@ -76,23 +74,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseClientFrame }));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('catalog-rates')
-      .setDescription(
-        'Products mirrored from an external product API and currency rates kept fresh. ' +
-          'Errors always have the shape of `ErrorResponseDto`; every response carries `X-Request-Id`.\n\n' +
-          'Events: the catalog of every event, its NATS subject and payload is the AsyncAPI 3 document ' +
-          '[/asyncapi.json](/asyncapi.json); the live page [/live](/live) shows them as they happen.',
-      )
-      .setVersion('0.1.0')
-      .build(),
-    // the event payloads' schemas, reused by the AsyncAPI document
-    { extraModels: app.get(DomainEventRegistry).payloadModels() },
-  );
-  documentApiKeys(document);
-  documentLivePage(document);
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.get(EventCatalog).build(document);
   return app;

@@ -19,7 +19,12 @@ export class JobsController {
   @Get()
   // only list routes pay for the interceptor (rxjs per request): GET by id is the hot path
   @UseInterceptors(PageInterceptor)
-  @ApiOperation({ summary: 'Recent jobs, newest first' })
+  @ApiOperation({
+    summary: 'Recent jobs, newest first',
+    description:
+      'Product refreshes and rates syncs, with their counts and first errors; `limit` and ' +
+      '`offset` page through them; sets X-Total-Count.',
+  })
   @ApiOkResponse({ type: [JobDto], headers: { 'X-Total-Count': { schema: { type: 'integer' } } } })
   @ApiErrorResponses(400)
   async list(@Query() query: PaginationQueryDto): Promise<Page<JobDto>> {
@@ -27,7 +32,12 @@ export class JobsController {
   }
 
   @Get(':job_id')
-  @ApiOperation({ summary: 'One job and its progress' })
+  @ApiOperation({
+    summary: 'One job and its progress',
+    description:
+      'The `status_url` of `refresh_all` and `tasks/run`: poll it until `state` is no longer ' +
+      '`running`. 400 when `job_id` is not a UUID, 404 when no such job is kept.',
+  })
   @ApiParam({ name: 'job_id', format: 'uuid' })
   @ApiOkResponse({ type: JobDto })
   @ApiErrorResponses(400, 404)

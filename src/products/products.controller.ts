@@ -122,7 +122,10 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get one product' })
+  @ApiOperation({
+    summary: 'Get one product',
+    description: '400 when `id` is not a positive integer, 404 when there is no such product.',
+  })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ProductDto })
   @ApiErrorResponses(400, 404)
@@ -131,7 +134,11 @@ export class ProductsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a product' })
+  @ApiOperation({
+    summary: 'Create a product',
+    description:
+      '`name` and `price` are required; `external_id`, when given, must not be taken (409).',
+  })
   @ApiBody({ type: CreateProductDto })
   @ApiCreatedResponse({ type: ProductDto })
   @ApiErrorResponses(400, 409, 413)
@@ -156,7 +163,10 @@ export class ProductsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update some fields of a product' })
+  @ApiOperation({
+    summary: 'Update some fields of a product',
+    description: 'Only the fields given change; 409 when the new `external_id` is taken.',
+  })
   @ApiParam(ID_PARAM)
   @ApiBody({ type: UpdateProductDto })
   @ApiOkResponse({ type: ProductDto })
@@ -168,7 +178,7 @@ export class ProductsController {
     return ProductDto.from(await this.products.patch(id, dto));
   }
 
-  @DeleteById('Delete a product')
+  @DeleteById('Delete a product', 'The `product.deleted` event carries the deleted record.')
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.products.remove(id);
   }

@@ -36,7 +36,10 @@ export class ItemsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get one rate' })
+  @ApiOperation({
+    summary: 'Get one rate',
+    description: '400 when `id` is not a positive integer, 404 when there is no such item.',
+  })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ItemDto })
   @ApiErrorResponses(400, 404)
@@ -45,7 +48,11 @@ export class ItemsController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: "An item's past rates, newest first" })
+  @ApiOperation({
+    summary: "An item's past rates, newest first",
+    description:
+      'One point per change of the rate (REST or sync): at most `limit`, recorded at or after `since`.',
+  })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: [HistoryPointDto] })
   @ApiErrorResponses(400, 404)
@@ -66,7 +73,12 @@ export class ItemsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change code, base or rate' })
+  @ApiOperation({
+    summary: 'Change code, base or rate',
+    description:
+      'Only the fields given change; a new rate is added to the history; 409 when the new ' +
+      '(base, code) pair is taken.',
+  })
   @ApiParam(ID_PARAM)
   @ApiBody({ type: UpdateItemDto })
   @ApiOkResponse({ type: ItemDto })
@@ -75,7 +87,10 @@ export class ItemsController {
     return ItemDto.from(await this.items.patch(id, dto));
   }
 
-  @DeleteById('Delete a rate and its history')
+  @DeleteById(
+    'Delete a rate and its history',
+    'Its history goes with it; the `item.deleted` event carries the deleted record.',
+  )
   async remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     await this.items.remove(id);
   }

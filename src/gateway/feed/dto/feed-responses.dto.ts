@@ -61,18 +61,19 @@ export class StreamPositionDto {
 
 /** 410 from `GET /events`: what the caller asked for was pruned; reload over REST, then follow. */
 export class EventsGoneErrorDto extends ErrorResponseDto {
-  @ApiProperty({ example: 410 })
+  @ApiProperty({ type: 'integer', example: 410 })
   override statusCode = 410;
 
-  @ApiProperty({ example: 'Gone' })
+  @ApiProperty({ type: 'string', example: 'Gone' })
   override error = 'Gone';
 
   @ApiProperty({
+    type: 'string',
     example: 'events after 5 are no longer retained; the earliest retained is 120',
   })
   override message = '';
 
-  @ApiProperty({ example: '/events?after=5' })
+  @ApiProperty({ type: 'string', example: '/events?after=5' })
   override path = '/events';
 
   @ApiProperty({ type: 'integer', example: 120, description: 'The oldest retained position' })
