@@ -79,7 +79,8 @@ export function parseEcbRates(xml: string): EcbRates {
     throw new BadRatesError(`not XML: ${valid.err.msg} (line ${valid.err.line})`);
   }
   const doc = parser.parse(xml) as Record<string, unknown>;
-  if (typeof doc.Envelope !== 'object' || doc.Envelope === null) {
+  // an envelope with no content parses to '', not an object: it is still the right document
+  if (!('Envelope' in doc)) {
     throw new BadRatesError('expected a gesmes:Envelope document');
   }
   const days = cubesOf(doc.Envelope).flatMap(cubesOf);
