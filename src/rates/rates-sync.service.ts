@@ -98,13 +98,15 @@ export class RatesSyncService {
       },
       failed.map(({ source, reason }) => `${source}: ${reason}`),
     );
-    this.logger.log({
-      msg: 'rates synced',
-      sources: read.map((r) => r.source),
-      failed: failed.map((f) => f.source),
-      quotes: quotes.length,
-      changed: changed.length,
-    });
+    if (read.length > 0) {
+      this.logger.log({
+        msg: 'rates synced',
+        sources: read.map((r) => r.source),
+        failed: failed.map((f) => f.source),
+        quotes: quotes.length,
+        changed: changed.length,
+      });
+    }
   }
 
   /**
