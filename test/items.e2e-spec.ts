@@ -54,7 +54,7 @@ describe('Items (currency rates) REST API', () => {
     [{ code: 'EUR', base: 'USD' }, 'rate must be a number'],
     [
       { code: 'EUR', base: 'USD', rate: 1, source: 'bank' },
-      'source must be one of manual, fiat, crypto, mock',
+      'source must be one of manual, fiat, crypto, mock, ecb',
     ],
     [{ code: 'EUR', base: 'USD', rate: 1, extra: 1 }, 'property extra should not exist'],
   ])('refuses %j with 400', async (body, message) => {

@@ -11,22 +11,31 @@ import { ratesSyncedEvents } from './rates.events';
 import { Item } from './entities/item.entity';
 import { ItemsRepository } from './items.repository';
 import { RateProvider, RateQuote } from './providers/rate-provider';
+import { RateProviders, SourcesRead } from './providers/rate-providers';
 
 /** The kind of the job a sync runs as: in its record, its events and the `jobs` metric. */
 const RATES_SYNC_JOB_KIND = 'rates.sync';
 /** Held by the instance that runs the scheduled syncs. */
 const RATES_SCHEDULE_LEASE = 'schedule:rates.sync';
 
+/** An item a sync created or moved. */
+interface Change {
+  item: Item;
+  created: boolean;
+}
+
 /**
- * Pulls the rates from the configured source and stores them: all or nothing, in one
- * transaction, with a history point per changed rate, recorded as a `rates.sync` job.
+ * Pulls the rates from every configured source at once and stores what the sources that
+ * answered quoted, in one transaction, with a history point per changed rate, recorded as a
+ * `rates.sync` job: `partially_failed` when some source could not be read, `failed` when none
+ * could (then nothing is written).
  */
 @Injectable()
 export class RatesSyncService {
   private readonly logger = new Logger(RatesSyncService.name);
 
   constructor(
-    private readonly provider: RateProvider,
+    private readonly providers: RateProviders,
     private readonly items: ItemsRepository,
     private readonly transactions: TransactionRunner,
     private readonly jobs: JobRunner,
@@ -67,35 +76,70 @@ export class RatesSyncService {
   }
 
   private async sync(progress: JobProgress): Promise<void> {
-    // a failure here (upstream down, bad body, non-positive rate) fails the job before anything is written
-    const quotes = await this.provider.fetch();
-    progress.job.total = quotes.length;
-    const changed = await this.transactions.run(async (tx) => {
-      const bases = [...new Set(quotes.map((q) => q.base))];
+    const { read, failed, overlaps } = await this.providers.fetchAll();
+    for (const { source, reason } of failed) {
+      this.logger.warn({ msg: 'rates source failed', source, reason });
+    }
+    if (overlaps.length > 0) {
+      this.logger.warn({ msg: 'rates sources quote the same pairs', overlaps });
+    }
+    // a source that could not be read counts as one failed unit, its reason among the errors
+    const quotes = read.flatMap((r) => r.quotes);
+    progress.job.total = quotes.length + failed.length;
+    const changed = read.length === 0 ? [] : await this.store(progress.job.id, read);
+    const created = changed.filter((c) => c.created).length;
+    await progress.add(
+      {
+        processed: quotes.length + failed.length,
+        created,
+        updated: changed.length - created,
+        unchanged: quotes.length - changed.length,
+        failed: failed.length,
+      },
+      failed.map(({ source, reason }) => `${source}: ${reason}`),
+    );
+    if (read.length > 0) {
+      this.logger.log({
+        msg: 'rates synced',
+        sources: read.map((r) => r.source),
+        failed: failed.map((f) => f.source),
+        quotes: quotes.length,
+        changed: changed.length,
+      });
+    }
+  }
+
+  /**
+   * Every source that answered, in one transaction (a bad write stores none of them), with one
+   * `rates.synced` per source saying what that source moved.
+   */
+  private store(jobId: string, read: SourcesRead['read']): Promise<Change[]> {
+    return this.transactions.run(async (tx) => {
+      const bases = [...new Set(read.flatMap((r) => r.quotes.map((q) => q.base)))];
       const existing = new Map(
         (await this.items.findByBases(tx, bases)).map((i) => [`${i.base}/${i.code}`, i]),
       );
       const now = new Date();
-      const result: { item: Item; created: boolean }[] = [];
-      for (const quote of quotes) {
-        const change = await this.apply(
-          tx,
-          existing.get(`${quote.base}/${quote.code}`),
-          quote,
-          now,
-        );
-        if (change) {
-          result.push(change);
+      const result: Change[] = [];
+      for (const { source, quotes } of read) {
+        const moved: Change[] = [];
+        for (const quote of quotes) {
+          const current = existing.get(`${quote.base}/${quote.code}`);
+          const change = await this.apply(tx, current, quote, source, now);
+          if (change) {
+            moved.push(change);
+          }
         }
+        await this.events.recordMany(
+          tx,
+          ratesSyncedEvents(
+            jobId,
+            source,
+            moved.map(({ item }) => ({ ...ItemDto.from(item) })),
+          ),
+        );
+        result.push(...moved);
       }
-      await this.events.recordMany(
-        tx,
-        ratesSyncedEvents(
-          progress.job.id,
-          this.provider.source,
-          result.map(({ item }) => ({ ...ItemDto.from(item) })),
-        ),
-      );
       await this.items.appendHistory(
         tx,
         result.map(({ item }) => ({
@@ -107,31 +151,19 @@ export class RatesSyncService {
       );
       return result;
     });
-    const created = changed.filter((c) => c.created).length;
-    await progress.add({
-      processed: quotes.length,
-      created,
-      updated: changed.length - created,
-      unchanged: quotes.length - changed.length,
-    });
-    this.logger.log({
-      msg: 'rates synced',
-      source: this.provider.source,
-      quotes: quotes.length,
-      changed: changed.length,
-    });
   }
 
   private async apply(
     tx: Transaction,
     current: Item | undefined,
     quote: RateQuote,
+    source: RateProvider['source'],
     now: Date,
-  ): Promise<{ item: Item; created: boolean } | undefined> {
+  ): Promise<Change | undefined> {
     if (!current) {
       const item = await this.items.insert(tx, {
         ...quote,
-        source: this.provider.source,
+        source,
         createdAt: now,
         updatedAt: now,
       });
@@ -140,7 +172,7 @@ export class RatesSyncService {
     if (current.rate === quote.rate) {
       return undefined;
     }
-    Object.assign(current, { rate: quote.rate, source: this.provider.source, updatedAt: now });
+    Object.assign(current, { rate: quote.rate, source, updatedAt: now });
     return { item: await this.items.update(tx, current), created: false };
   }
 }

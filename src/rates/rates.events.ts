@@ -5,11 +5,11 @@ import { RatesSyncedDto } from './dto/rates-synced.dto';
 /** Items per `rates.synced`: a sync that moves more is told in parts, each envelope far below 256 KiB. */
 export const RATES_SYNCED_PART_SIZE = 500;
 
-/** The rates sync's event: one per committed sync, in parts when it moved many items. */
+/** The rates sync's event: one per source of a committed sync, in parts when it moved many items. */
 export const RATES_EVENTS = defineEvents({
   'rates.synced': {
     summary:
-      'A rates sync committed; `changed` lists the items it created or moved (at most 500: a larger sync is told in `parts` events).',
+      'A rates sync committed, one event per source it read (`source`); `changed` lists the items that source created or moved (at most 500: more are told in `parts` events).',
     subject: ITEMS_SUBJECT,
     payload: RatesSyncedDto,
   },
@@ -20,7 +20,7 @@ declare module '../events/domain-events' {
   interface DomainEventMap extends PayloadsOf<typeof RATES_EVENTS> {}
 }
 
-/** The events of one committed sync: one, or `parts` of at most RATES_SYNCED_PART_SIZE items. */
+/** The events of one source in a committed sync: one, or `parts` of at most RATES_SYNCED_PART_SIZE items. */
 export function ratesSyncedEvents(
   jobId: string,
   source: string,

@@ -13,19 +13,27 @@ import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 import { ItemsTypeormRepository } from './items.typeorm-repository';
 import { CryptoRateProvider } from './providers/crypto.provider';
+import { EcbRateProvider } from './providers/ecb.provider';
 import { FiatRateProvider } from './providers/fiat.provider';
 import { MockRateProvider } from './providers/mock.provider';
 import { RateProvider } from './providers/rate-provider';
+import { RateProviders } from './providers/rate-providers';
 import { RatesSyncService } from './rates-sync.service';
 import { RatesScheduler } from './rates.scheduler';
 import { TasksRunController } from './tasks-run.controller';
 
-function rateProvider(http: UpstreamHttp, config: ConfigType<typeof ratesConfig>): RateProvider {
-  switch (config.apiType) {
+function rateProvider(
+  type: ConfigType<typeof ratesConfig>['apiTypes'][number],
+  http: UpstreamHttp,
+  config: ConfigType<typeof ratesConfig>,
+): RateProvider {
+  switch (type) {
     case 'fiat':
       return new FiatRateProvider(http, config.fiatUrl);
     case 'crypto':
       return new CryptoRateProvider(http, config.cryptoUrl, config.cryptoSymbols);
+    case 'ecb':
+      return new EcbRateProvider(http, config.ecbUrl);
     case 'mock':
       return new MockRateProvider();
   }
@@ -40,9 +48,10 @@ function rateProvider(http: UpstreamHttp, config: ConfigType<typeof ratesConfig>
     RatesScheduler,
     { provide: ItemsRepository, useClass: ItemsTypeormRepository },
     {
-      provide: RateProvider,
+      provide: RateProviders,
       inject: [UpstreamHttp, ratesConfig.KEY],
-      useFactory: rateProvider,
+      useFactory: (http: UpstreamHttp, config: ConfigType<typeof ratesConfig>) =>
+        new RateProviders(config.apiTypes.map((type) => rateProvider(type, http, config))),
     },
   ],
 })

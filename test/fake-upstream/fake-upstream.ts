@@ -25,6 +25,14 @@ export interface FakeUpstreamOptions {
   /** exchangerate: rates per base; Binance: symbol → price. */
   fiatRates: Record<string, number>;
   cryptoPrices: Record<string, string>;
+  /** ECB eurofxref: currency → rate as written in the XML (a string, so a test can serve "abc"). */
+  ecbRates: Record<string, string>;
+  /** The ECB document's `Cube time`. */
+  ecbDate: string;
+  /** A fault for the ECB document only (or one per request); 'bad_body' serves malformed XML. */
+  ecbFault?: Fault | Fault[];
+  /** Served as the ECB document instead of the one built from the knobs above. */
+  ecbBody?: string;
 }
 
 export interface FakeUpstreamStats {
@@ -60,7 +68,34 @@ const defaults = (): FakeUpstreamOptions => ({
     XRPUSDT: '0.52',
     DOGEUSDT: '0.15',
   },
+  ecbRates: { USD: '1.0523', JPY: '157.82', GBP: '0.8312', CHF: '0.9376' },
+  ecbDate: '2026-11-30',
 });
+
+const ECB_PATH = '/stats/eurofxref/eurofxref-daily.xml';
+
+/** The ECB's eurofxref-daily.xml, as the bank publishes it. */
+export function ecbDocument(date: string, rates: Record<string, string>): string {
+  const cubes = Object.entries(rates)
+    .map(([currency, rate]) => `<Cube currency="${currency}" rate="${rate}"/>`)
+    .join('');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">',
+    '  <gesmes:subject>Reference rates</gesmes:subject>',
+    '  <gesmes:Sender><gesmes:name>European Central Bank</gesmes:name></gesmes:Sender>',
+    `  <Cube><Cube time="${date}">${cubes}</Cube></Cube>`,
+    '</gesmes:Envelope>',
+  ].join('\n');
+}
+
+function sendXml(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
 
 function send(
   res: ServerResponse,
@@ -77,7 +112,7 @@ function send(
   res.end(text);
 }
 
-/** The dummyjson, jsonplaceholder, exchangerate and Binance shapes, with knobs for faults. */
+/** The dummyjson, jsonplaceholder, exchangerate, Binance and ECB shapes, with knobs for faults. */
 export async function startFakeUpstream(port = 0, host = '127.0.0.1'): Promise<FakeUpstream> {
   let options = defaults();
   const stats: FakeUpstreamStats = { requests: 0, inFlight: 0, peakInFlight: 0, byPath: new Map() };
@@ -98,6 +133,11 @@ export async function startFakeUpstream(port = 0, host = '127.0.0.1'): Promise<F
     return fault;
   };
 
+  const ecbFault = (): Fault | undefined => {
+    const fault = options.faultAll ?? options.ecbFault;
+    return Array.isArray(fault) ? fault.shift() : fault;
+  };
+
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const product = /^\/products\/([^/]+)$/.exec(url.pathname);
@@ -113,6 +153,10 @@ export async function startFakeUpstream(port = 0, host = '127.0.0.1'): Promise<F
         { message: 'slow down' },
         { 'retry-after': String(options.rateLimit.retryAfterSeconds) },
       );
+      return;
+    }
+    if (url.pathname === ECB_PATH) {
+      answerEcb(res);
       return;
     }
     const fault = faultFor(id || undefined);
@@ -159,6 +203,21 @@ export async function startFakeUpstream(port = 0, host = '127.0.0.1'): Promise<F
       );
     } else {
       send(res, 404, { message: 'no such route' });
+    }
+  };
+
+  const answerEcb = (res: ServerResponse): void => {
+    const fault = ecbFault();
+    if (fault === 'hang') {
+      hanging.add(res);
+    } else if (typeof fault === 'number') {
+      sendXml(res, fault, `<error>fault ${fault}</error>`);
+    } else if (Math.random() < options.errorRate) {
+      sendXml(res, 500, '<error>random failure</error>');
+    } else if (fault === 'bad_body') {
+      sendXml(res, 200, '<gesmes:Envelope><Cube><Cube time="2026-11-30">');
+    } else {
+      sendXml(res, 200, options.ecbBody ?? ecbDocument(options.ecbDate, options.ecbRates));
     }
   };
 

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   );
   console.log(`  EXCHANGE_RATES_API_URL=${upstream.url}/v4/latest/USD`);
   console.log(`  CRYPTO_API_URL=${upstream.url}/api/v3/ticker/price`);
+  console.log(`  ECB_API_URL=${upstream.url}/stats/eurofxref/eurofxref-daily.xml`);
   const stop = () => void upstream.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -7,7 +7,12 @@ export class RatesSyncedDto {
   @ApiProperty({ example: '3f1c2a4e-8b7d-4c1e-9a0b-2d3e4f5a6b7c' })
   job_id!: string;
 
-  @ApiProperty({ enum: RATE_SOURCES.filter((s) => s !== 'manual'), example: 'fiat' })
+  @ApiProperty({
+    enum: RATE_SOURCES.filter((s) => s !== 'manual'),
+    example: 'fiat',
+    description:
+      'The source whose rates these are: a sync of several sources raises one per source',
+  })
   source!: string;
 
   @ApiProperty({ type: [ItemDto], description: 'The items created or changed by this sync' })

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RATE_SOURCES = ['manual', 'fiat', 'crypto', 'mock'] as const;
+export const RATE_SOURCES = ['manual', 'fiat', 'crypto', 'mock', 'ecb'] as const;
 export type RateSource = (typeof RATE_SOURCES)[number];
 
 /** A currency rate: 1 `base` = `rate` `code`... as the source quotes it. */

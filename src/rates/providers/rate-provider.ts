@@ -17,7 +17,7 @@ export class BadRatesError extends Error {
   }
 }
 
-/** One source of rates per API_TYPE; a new source is one more subclass. */
+/** One source of rates, as API_TYPE names it; a new source is one more subclass. */
 export abstract class RateProvider {
   abstract readonly source: Exclude<RateSource, 'manual'>;
   /** Every quote, validated: throws UpstreamError or BadRatesError rather than return a bad one. */
