@@ -21,7 +21,7 @@ import {
   resumeRequest,
   subscriptionProblem,
 } from './client-frames';
-import { ClientState, deliver, sendFrame } from './client-state';
+import { ClientState, deliver, Frame, sendFrame } from './client-state';
 import { DOMAIN_EVENT_NAMES } from './domain-event-list';
 import { EventReplay } from './event-replay';
 import { ClientFrameName, WS_PATH } from './frames';
@@ -35,8 +35,8 @@ const CLOSE_HANDSHAKE_MS = 2000;
 /**
  * `ws://host/ws/items`: every event envelope (products, items, rates, jobs) to every client,
  * narrowed by `subscribe`; `resume` (or `?after=&epoch=`) first replays what a client missed.
- * Handlers send their answers through `sendFrame` and return nothing: a reply returned to Nest
- * would be sent past the slow-consumer cut.
+ * Handlers send their answers through `reply` and return nothing: a reply returned to Nest would
+ * be sent past the slow-consumer cut.
  */
 @WebSocketGateway({ path: WS_PATH, maxPayload: MAX_PAYLOAD })
 export class EventsGateway
@@ -124,14 +124,14 @@ export class EventsGateway
 
   @SubscribeMessage('ping' satisfies ClientFrameName)
   ping(@ConnectedSocket() client: WebSocket): void {
-    sendFrame(client, { event: 'pong' });
+    this.reply(client, { event: 'pong' });
   }
 
   @SubscribeMessage('subscribe' satisfies ClientFrameName)
   subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): void {
     const problem = subscriptionProblem(data);
     if (problem) {
-      sendFrame(client, { event: 'error', payload: { message: problem } });
+      this.reply(client, { event: 'error', payload: { message: problem } });
       return;
     }
     const events = (data as { events: string[] }).events;
@@ -139,7 +139,7 @@ export class EventsGateway
     if (state) {
       state.patterns = events;
     }
-    sendFrame(client, { event: 'subscribed', payload: { events } });
+    this.reply(client, { event: 'subscribed', payload: { events } });
   }
 
   @SubscribeMessage('resume' satisfies ClientFrameName)
@@ -147,14 +147,14 @@ export class EventsGateway
     const request = resumeRequest(data);
     const state = this.clients.get(client);
     if (typeof request === 'string') {
-      sendFrame(client, { event: 'error', payload: { message: request } });
+      this.reply(client, { event: 'error', payload: { message: request } });
       return;
     }
     if (!state) {
       return;
     }
     if (state.catchUp) {
-      sendFrame(client, {
+      this.reply(client, {
         event: 'error',
         payload: { message: 'a resume is already in progress' },
       });
@@ -166,7 +166,14 @@ export class EventsGateway
 
   @SubscribeMessage(INVALID_FRAME)
   invalid(@ConnectedSocket() client: WebSocket, @MessageBody() message: string): void {
-    sendFrame(client, { event: 'error', payload: { message } });
+    this.reply(client, { event: 'error', payload: { message } });
+  }
+
+  /** An answer to a client frame; a client cut as a slow consumer leaves the list at once. */
+  private reply(client: WebSocket, frame: Frame): void {
+    if (!sendFrame(client, frame)) {
+      this.clients.delete(client);
+    }
   }
 
   /** Sends the envelope to every client whose subscription matches it. */
