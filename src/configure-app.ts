@@ -2,7 +2,6 @@ import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -16,7 +15,7 @@ import { nestLogLevels } from './config/log-levels';
 import { validatedEnv } from './config/validated-env';
 import { EventCatalog } from './events/event-catalog.service';
 import { startMessaging } from './events/start-messaging';
-import { parseClientFrame } from './gateway/client-frames';
+import { GatewayWsAdapter } from './gateway/handshake-ws-adapter';
 import { RequestLogging } from './logging/request-logging';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
@@ -72,7 +71,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: config.get('app.bodyLimit', { infer: true }) });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
-  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseClientFrame }));
+  app.useWebSocketAdapter(new GatewayWsAdapter(app));
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -4,6 +4,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -36,6 +37,12 @@ class StrictValidationPipe extends ValidationPipe {
       (typeof value !== 'object' || value === null || Array.isArray(value))
     ) {
       throw new BadRequestException(['request body must be a JSON object']);
+    }
+    // bodies and NATS payloads ('body' too) before class-transformer, whose recursion a deep one exhausts
+    if (metadata.type === 'body' && isDto && nestedDeeperThan(value)) {
+      throw new BadRequestException([
+        `request body must not nest deeper than ${MAX_JSON_DEPTH} levels`,
+      ]);
     }
     // unknown fields are refused, these too (class-transformer drops them without a word)
     if ((metadata.type === 'body' || metadata.type === 'query') && isDto) {

@@ -1,8 +1,12 @@
+import { Logger } from '@nestjs/common';
+import type { WebSocket } from 'ws';
 import { EventEnvelope } from '../events/domain-events';
 import type { ServerFrameName } from './frames';
 
 /** The close code for a client too far behind (a 4xxx code: the application's own). */
 export const CLOSE_SLOW_CONSUMER = 4008;
+/** A client this far behind (bytes queued, unsent) is disconnected rather than allowed to grow memory. */
+export const MAX_BUFFERED = 1024 * 1024;
 
 export type Frame = { event: ServerFrameName; payload?: unknown };
 
@@ -44,4 +48,28 @@ export interface ClientState {
   alive: boolean;
   /** Set while a resume replays the store: live events are held, not sent. */
   catchUp?: CatchUp;
+}
+
+const logger = new Logger('EventsGateway');
+
+/**
+ * The one way anything reaches a client, events and replies alike, so a client that sends
+ * commands and never reads the answers is cut like one that never reads events: past
+ * MAX_BUFFERED unsent bytes it is closed (4008) instead of sent to. False when nothing was sent.
+ */
+export function deliver(client: WebSocket, data: string, sent?: (error?: Error) => void): boolean {
+  if (client.readyState !== client.OPEN) {
+    return false;
+  }
+  if (client.bufferedAmount > MAX_BUFFERED) {
+    logger.warn(`closing a slow WebSocket client: ${client.bufferedAmount} bytes unsent`);
+    client.close(CLOSE_SLOW_CONSUMER, 'slow consumer: too far behind');
+    return false;
+  }
+  client.send(data, sent);
+  return true;
+}
+
+export function sendFrame(client: WebSocket, frame: Frame): boolean {
+  return deliver(client, JSON.stringify(frame));
 }

@@ -4,6 +4,7 @@ import { ConfigType } from '@nestjs/config';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { appConfig } from '../config/app.config';
+import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
 import { subjectsOf } from '../events/domain-events';
 import { DomainEventRegistry } from '../events/event-catalog';
@@ -30,7 +31,9 @@ describe('The event catalog of the service', () => {
     const catalog = new EventCatalog(
       { port: 8000 } as ConfigType<typeof appConfig>,
       { servers: ['nats://user:secret@nats.example:4222'] } as ConfigType<typeof natsConfig>,
-      { streamName: 'CATALOG_EVENTS', retentionHours: 24, retentionMax: 1000000 },
+      { streamName: 'CATALOG_EVENTS', retentionHours: 24, retentionMax: 1000000 } as ConfigType<
+        typeof eventsConfig
+      >,
       registry,
     );
     catalog.describeWebSocket(WEBSOCKET_CHANNEL);

@@ -4,7 +4,7 @@ import { EventEnvelope } from '../events/domain-events';
 import { EventStore } from '../events/store/event-store';
 import { OrderedEventStream } from '../events/stream/ordered-event-stream';
 import { matches, ResumeRequest } from './client-frames';
-import { CatchUp, ClientState, CLOSE_SLOW_CONSUMER, Frame } from './client-state';
+import { CatchUp, ClientState, CLOSE_SLOW_CONSUMER, deliver, sendFrame } from './client-state';
 
 /** Stored events read per query while replaying. */
 const PAGE = 1000;
@@ -67,7 +67,7 @@ export class EventReplay {
       }
       if (!resumed) {
         resumed = true;
-        send(client, { event: 'resumed', payload: { after, to: cursor, recovered: true } });
+        sendFrame(client, { event: 'resumed', payload: { after, to: cursor, recovered: true } });
       }
       const held = catchUp.take();
       if (held.length === 0) {
@@ -129,7 +129,7 @@ export class EventReplay {
   /** The client must reload over REST; it follows the live stream from its current position. */
   private notRecovered(client: WebSocket, state: ClientState, earliestSeq: number): void {
     state.catchUp = undefined;
-    send(client, {
+    sendFrame(client, {
       event: 'resumed',
       payload: { recovered: false, earliest_seq: earliestSeq, seq: this.stream.position },
     });
@@ -161,10 +161,6 @@ function isOpen(client: WebSocket): boolean {
   return client.readyState === client.OPEN;
 }
 
-export function send(client: WebSocket, frame: Frame): void {
-  client.send(JSON.stringify(frame));
-}
-
 /** The event name from a stored envelope, read only when a subscription needs it. */
 function eventOf(envelope: string): string {
   return (JSON.parse(envelope) as EventEnvelope).event;
@@ -176,14 +172,17 @@ function eventOf(envelope: string): string {
  */
 async function sendPaced(client: WebSocket, data: string): Promise<void> {
   if (client.bufferedAmount < HIGH_WATER) {
-    client.send(data);
+    deliver(client, data);
     return;
   }
   let timer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       timer = setTimeout(() => reject(new Stalled()), STALL_MS);
-      client.send(data, () => resolve());
+      // a client cut meanwhile gets nothing more: the replay sees it closed and ends
+      if (!deliver(client, data, () => resolve())) {
+        resolve();
+      }
     });
   } finally {
     clearTimeout(timer);

@@ -21,15 +21,13 @@ import {
   resumeRequest,
   subscriptionProblem,
 } from './client-frames';
-import { ClientState, CLOSE_SLOW_CONSUMER, Frame } from './client-state';
+import { ClientState, deliver, Frame, sendFrame } from './client-state';
 import { DOMAIN_EVENT_NAMES } from './domain-event-list';
-import { EventReplay, send } from './event-replay';
+import { EventReplay } from './event-replay';
 import { ClientFrameName, WS_PATH } from './frames';
 
 /** Frames larger than this close the connection (ws answers 1009): clients only send small commands. */
 const MAX_PAYLOAD = 16 * 1024;
-/** A client this far behind (bytes queued, unsent) is disconnected rather than allowed to grow memory. */
-const MAX_BUFFERED = 1024 * 1024;
 const CLOSE_GOING_AWAY = 1001;
 /** How long a shutdown waits for clients to answer the close frame. */
 const CLOSE_HANDSHAKE_MS = 2000;
@@ -37,6 +35,8 @@ const CLOSE_HANDSHAKE_MS = 2000;
 /**
  * `ws://host/ws/items`: every event envelope (products, items, rates, jobs) to every client,
  * narrowed by `subscribe`; `resume` (or `?after=&epoch=`) first replays what a client missed.
+ * Handlers send their answers through `reply` and return nothing: a reply returned to Nest would
+ * be sent past the slow-consumer cut.
  */
 @WebSocketGateway({ path: WS_PATH, maxPayload: MAX_PAYLOAD })
 export class EventsGateway
@@ -77,7 +77,7 @@ export class EventsGateway
     const state: ClientState = { patterns: null, alive: true };
     this.clients.set(client, state);
     client.on('pong', () => (state.alive = true));
-    send(client, {
+    sendFrame(client, {
       event: 'welcome',
       payload: {
         instance: this.app.instanceId,
@@ -89,7 +89,7 @@ export class EventsGateway
     });
     const resume = resumeFromQuery(request?.url);
     if (typeof resume === 'string') {
-      send(client, { event: 'error', payload: { message: resume } });
+      sendFrame(client, { event: 'error', payload: { message: resume } });
     } else if (resume) {
       void this.replay.resume(client, state, resume);
     }
@@ -123,45 +123,57 @@ export class EventsGateway
   }
 
   @SubscribeMessage('ping' satisfies ClientFrameName)
-  ping(): Frame {
-    return { event: 'pong' };
+  ping(@ConnectedSocket() client: WebSocket): void {
+    this.reply(client, { event: 'pong' });
   }
 
   @SubscribeMessage('subscribe' satisfies ClientFrameName)
-  subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Frame {
+  subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): void {
     const problem = subscriptionProblem(data);
     if (problem) {
-      return { event: 'error', payload: { message: problem } };
+      this.reply(client, { event: 'error', payload: { message: problem } });
+      return;
     }
     const events = (data as { events: string[] }).events;
     const state = this.clients.get(client);
     if (state) {
       state.patterns = events;
     }
-    return { event: 'subscribed', payload: { events } };
+    this.reply(client, { event: 'subscribed', payload: { events } });
   }
 
   @SubscribeMessage('resume' satisfies ClientFrameName)
-  resume(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Frame | undefined {
+  resume(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): void {
     const request = resumeRequest(data);
     const state = this.clients.get(client);
     if (typeof request === 'string') {
-      return { event: 'error', payload: { message: request } };
+      this.reply(client, { event: 'error', payload: { message: request } });
+      return;
     }
     if (!state) {
-      return undefined;
+      return;
     }
     if (state.catchUp) {
-      return { event: 'error', payload: { message: 'a resume is already in progress' } };
+      this.reply(client, {
+        event: 'error',
+        payload: { message: 'a resume is already in progress' },
+      });
+      return;
     }
     // its frames (the replay, then `resumed`) are sent as the store is read
     void this.replay.resume(client, state, request);
-    return undefined;
   }
 
   @SubscribeMessage(INVALID_FRAME)
-  invalid(@MessageBody() message: string): Frame {
-    return { event: 'error', payload: { message } };
+  invalid(@ConnectedSocket() client: WebSocket, @MessageBody() message: string): void {
+    this.reply(client, { event: 'error', payload: { message } });
+  }
+
+  /** An answer to a client frame; a client cut as a slow consumer leaves the list at once. */
+  private reply(client: WebSocket, frame: Frame): void {
+    if (!sendFrame(client, frame)) {
+      this.clients.delete(client);
+    }
   }
 
   /** Sends the envelope to every client whose subscription matches it. */
@@ -180,14 +192,11 @@ export class EventsGateway
       if (!matches(state.patterns, envelope.event)) {
         continue;
       }
-      if (client.bufferedAmount > MAX_BUFFERED) {
-        this.logger.warn(`closing a slow WebSocket client: ${client.bufferedAmount} bytes unsent`);
-        client.close(CLOSE_SLOW_CONSUMER, 'slow consumer: too far behind');
-        this.clients.delete(client);
-        continue;
-      }
       frame ??= JSON.stringify(envelope);
-      client.send(frame);
+      if (!deliver(client, frame)) {
+        // cut as a slow consumer: no more events while its close completes
+        this.clients.delete(client);
+      }
     }
   }
 }

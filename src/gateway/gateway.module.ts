@@ -7,6 +7,7 @@ import { EventFeedModule } from './feed/event-feed.module';
 import { EventReplay } from './event-replay';
 import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
+import { HandshakeGate } from './handshake-gate';
 import { WEBSOCKET_CHANNEL } from './frames';
 import { RemoteEventsListener } from './remote-events.listener';
 
@@ -22,6 +23,7 @@ import { RemoteEventsListener } from './remote-events.listener';
     EventFanoutListener,
     RemoteEventsListener,
     GatewayMetrics,
+    HandshakeGate,
   ],
   exports: [EventsGateway],
 })

@@ -79,6 +79,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly websocketRefusals = new Counter({
+    name: 'websocket_handshakes_refused_total',
+    help: 'WebSocket handshakes refused before the upgrade, by reason (origin, max_clients, max_clients_per_ip)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   /** Per host, per outcome: the labelled children, so an attempt costs two map lookups. */
   private readonly upstream = new Map<string, Map<string, UpstreamSeries>>();
   /** Hosts whose circuit gauge has a value. */
@@ -175,6 +182,10 @@ export class MetricsService {
 
   outboxSetAside(): void {
     this.setAsideEvents.inc();
+  }
+
+  websocketHandshakeRefused(reason: string): void {
+    this.websocketRefusals.inc({ reason });
   }
 
   outboxPublishFailed(): void {
