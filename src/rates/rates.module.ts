@@ -45,5 +45,7 @@ function rateProvider(http: UpstreamHttp, config: ConfigType<typeof ratesConfig>
       useFactory: rateProvider,
     },
   ],
+  // for retention's prune of the rate history
+  exports: [ItemsRepository],
 })
 export class RatesModule {}
