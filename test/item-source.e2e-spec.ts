@@ -47,16 +47,14 @@ describe('Clients cannot claim a provider source: POST/PATCH /items take only ma
   it('PATCH with a provider source → 400 and the item unchanged; manual → 200', async () => {
     // as a sync left it
     const now = new Date();
-    await t.dataSource
-      .getRepository('Item')
-      .insert({
-        code: 'EUR',
-        base: 'USD',
-        rate: 0.9,
-        source: 'fiat',
-        createdAt: now,
-        updatedAt: now,
-      });
+    await t.dataSource.getRepository('Item').insert({
+      code: 'EUR',
+      base: 'USD',
+      rate: 0.9,
+      source: 'fiat',
+      createdAt: now,
+      updatedAt: now,
+    });
     const [{ id }] = await t.dataSource.query('SELECT id FROM items');
     const before = (await t.http.get(`/items/${id}`)).body;
     for (const source of [...PROVIDER_SOURCES, 'MANUAL', '', null]) {
