@@ -5,6 +5,7 @@ import { EventsSettings } from './settings/events.settings';
 import { ExternalSettings } from './settings/external.settings';
 import { NatsSettings } from './settings/nats.settings';
 import { RatesSettings } from './settings/rates.settings';
+import { RetentionSettings } from './settings/retention.settings';
 import { SecuritySettings } from './settings/security.settings';
 import { ServerSettings } from './settings/server.settings';
 
@@ -17,6 +18,7 @@ const SETTINGS = [
   RatesSettings,
   SecuritySettings,
   EventsSettings,
+  RetentionSettings,
 ] as const;
 
 type Intersect<T> = (T extends unknown ? (x: T) => void : never) extends (x: infer I) => void

@@ -54,4 +54,12 @@ export class SqlDialect {
   timestamp(date: Date): string | Date {
     return this.postgres ? date : date.toISOString().replace('T', ' ').replace('Z', '');
   }
+
+  /**
+   * `id IN (subquery)` for a bounded DELETE. PostgreSQL may plan that as a hash join over a scan
+   * of the whole table; `= ANY(ARRAY(subquery))` makes it a lookup by the key for each id.
+   */
+  inSubquery(column: string, subquery: string): string {
+    return this.postgres ? `${column} = ANY(ARRAY(${subquery}))` : `${column} IN (${subquery})`;
+  }
 }

@@ -86,6 +86,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly retentionPrunedRows = new Counter({
+    name: 'retention_pruned_rows_total',
+    help: 'Rows deleted by retention, by table (item_history, jobs)',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   /** Per host, per outcome: the labelled children, so an attempt costs two map lookups. */
   private readonly upstream = new Map<string, Map<string, UpstreamSeries>>();
   /** Hosts whose circuit gauge has a value. */
@@ -190,6 +197,10 @@ export class MetricsService {
 
   outboxPublishFailed(): void {
     this.outboxFailures.inc();
+  }
+
+  retentionPruned(table: string, rows: number): void {
+    this.retentionPrunedRows.inc({ table }, rows);
   }
 }
 

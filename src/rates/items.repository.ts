@@ -25,4 +25,6 @@ export abstract class ItemsRepository {
   abstract appendHistory(tx: Transaction, points: NewHistoryPoint[]): Promise<void>;
   /** Newest first. */
   abstract history(itemId: number, limit: number, since?: Date): Promise<RateHistory[]>;
+  /** Retention: deletes up to `limit` history points recorded before `before`; how many it did. */
+  abstract pruneHistory(tx: Transaction, before: Date, limit: number): Promise<number>;
 }

@@ -71,7 +71,9 @@ export class ItemsService {
       Object.assign(current, {
         ...(dto.code !== undefined && { code: dto.code }),
         ...(dto.base !== undefined && { base: dto.base }),
-        ...(rateChanged && { rate: dto.rate, source: 'manual' }),
+        // a client's rate, or a client taking the item over, is manual from now on
+        ...((rateChanged || dto.source !== undefined) && { source: 'manual' }),
+        ...(rateChanged && { rate: dto.rate }),
         updatedAt: now,
       });
       await this.items.update(tx, current);

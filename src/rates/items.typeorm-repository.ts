@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
-import { managerOf, Transaction } from '../database/transaction';
+import { affectedBy, managerOf, Transaction } from '../database/transaction';
 import { insertWithId } from '../database/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
@@ -83,5 +83,15 @@ export class ItemsTypeormRepository extends ItemsRepository {
       query.andWhere('h.recordedAt >= :since', { since: this.sql.timestamp(since) });
     }
     return query.getMany();
+  }
+
+  pruneHistory(tx: Transaction, before: Date, limit: number): Promise<number> {
+    const { sql } = this;
+    // a bounded batch found through the recorded_at index: the writer is held only briefly
+    const old = `SELECT id FROM item_history WHERE recorded_at < ${sql.param(1)} LIMIT ${sql.param(2)}`;
+    return affectedBy(tx, `DELETE FROM item_history WHERE ${sql.inSubquery('id', old)}`, [
+      sql.timestamp(before),
+      limit,
+    ]);
   }
 }

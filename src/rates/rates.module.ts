@@ -54,5 +54,7 @@ function rateProvider(
         new RateProviders(config.apiTypes.map((type) => rateProvider(type, http, config))),
     },
   ],
+  // for retention's prune of the rate history
+  exports: [ItemsRepository],
 })
 export class RatesModule {}
