@@ -7,7 +7,19 @@ import { insertWithId } from '../database/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
-import { ItemListFilter, ItemsRepository, NewHistoryPoint, NewItem } from './items.repository';
+import {
+  HistoryBucket,
+  HistoryRange,
+  ItemListFilter,
+  ItemsRepository,
+  NewHistoryPoint,
+  NewItem,
+  RateEdge,
+} from './items.repository';
+
+/** Bounds for an open side of a range: every stored point lies between them. */
+const EARLIEST = new Date('1970-01-01T00:00:00.000Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 @Injectable()
 export class ItemsTypeormRepository extends ItemsRepository {
@@ -72,16 +84,106 @@ export class ItemsTypeormRepository extends ItemsRepository {
     }
   }
 
-  history(itemId: number, limit: number, since?: Date): Promise<RateHistory[]> {
+  history(itemId: number, limit: number, range: HistoryRange = {}): Promise<RateHistory[]> {
     const query = this.points
       .createQueryBuilder('h')
       .where('h.itemId = :itemId', { itemId })
       .orderBy('h.recordedAt', 'DESC')
       .addOrderBy('h.id', 'DESC')
       .limit(limit);
-    if (since) {
-      query.andWhere('h.recordedAt >= :since', { since: this.sql.timestamp(since) });
+    if (range.since) {
+      query.andWhere('h.recordedAt >= :since', { since: this.sql.timestamp(range.since) });
+    }
+    if (range.until) {
+      query.andWhere('h.recordedAt <= :until', { until: this.sql.timestamp(range.until) });
     }
     return query.getMany();
+  }
+
+  /**
+   * Walks the buckets newest first with one index seek each (the newest point before the
+   * current bucket), then reads each bucket's open and close by seeks and its high, low and
+   * count by one range scan of it: the cost is the points in the returned buckets, never the
+   * whole history, and nothing is sorted.
+   */
+  async buckets(
+    itemId: number,
+    seconds: number,
+    limit: number,
+    range: HistoryRange = {},
+  ): Promise<HistoryBucket[]> {
+    const [item, since, before, max] = [1, 2, 3, 4].map((n) => this.sql.numbered(n));
+    const start = (column: string) => this.sql.bucketStart(column, seconds);
+    const inBucket = `h.item_id = ${item} AND h.recorded_at >= b.lo AND h.recorded_at < b.hi`;
+    const rows: Record<string, unknown>[] = await this.points.query(
+      `WITH RECURSIVE walk(start, n) AS (
+         SELECT ${start('MAX(recorded_at)')}, 1 FROM item_history
+          WHERE item_id = ${item} AND recorded_at >= ${since} AND recorded_at < ${before}
+         UNION ALL
+         SELECT (SELECT ${start('MAX(h.recorded_at)')} FROM item_history h
+                  WHERE h.item_id = ${item} AND h.recorded_at >= ${since}
+                    AND h.recorded_at < walk.start), walk.n + 1
+           FROM walk WHERE walk.start IS NOT NULL AND walk.n < ${max}
+       ), b AS (
+         SELECT start, ${this.sql.greatest('start', since)} AS lo,
+                ${this.sql.least(this.sql.bucketEnd('start', seconds), before)} AS hi
+           FROM walk WHERE start IS NOT NULL
+       )
+       SELECT b.start,
+         (SELECT h.rate FROM item_history h WHERE ${inBucket}
+           ORDER BY h.recorded_at, h.id LIMIT 1) AS open,
+         (SELECT MAX(h.rate) FROM item_history h WHERE ${inBucket}) AS high,
+         (SELECT MIN(h.rate) FROM item_history h WHERE ${inBucket}) AS low,
+         (SELECT h.rate FROM item_history h WHERE ${inBucket}
+           ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) AS close,
+         (SELECT COUNT(*) FROM item_history h WHERE ${inBucket}) AS points
+         FROM b ORDER BY b.start DESC`,
+      [
+        itemId,
+        this.sql.timestamp(range.since ?? EARLIEST),
+        // timestamps are whole milliseconds: "at or before until" is "before until + 1 ms"
+        this.sql.timestamp(new Date((range.until ?? LATEST).getTime() + 1)),
+        limit,
+      ],
+    );
+    return rows.map((row) => ({
+      start: this.sql.readTimestamp(row.start),
+      open: Number(row.open),
+      high: Number(row.high),
+      low: Number(row.low),
+      close: Number(row.close),
+      points: Number(row.points),
+    }));
+  }
+
+  async rates(at?: Date): Promise<RateEdge[]> {
+    if (!at) {
+      const items = await this.items.find();
+      return items.map((item) => ({
+        itemId: item.id,
+        base: item.base,
+        code: item.code,
+        rate: item.rate,
+        updatedAt: item.updatedAt,
+      }));
+    }
+    const inForce = `h.item_id = i.id AND h.recorded_at <= ${this.sql.numbered(1)}`;
+    const rows: Record<string, unknown>[] = await this.items.query(
+      `SELECT * FROM (
+         SELECT i.id, i.base, i.code,
+           (SELECT h.rate FROM item_history h WHERE ${inForce}
+             ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) AS rate,
+           (SELECT MAX(h.recorded_at) FROM item_history h WHERE ${inForce}) AS recorded_at
+         FROM items i
+       ) r WHERE r.rate IS NOT NULL`,
+      [this.sql.timestamp(at)],
+    );
+    return rows.map((row) => ({
+      itemId: Number(row.id),
+      base: String(row.base),
+      code: String(row.code),
+      rate: Number(row.rate),
+      updatedAt: this.sql.readTimestamp(row.recorded_at),
+    }));
   }
 }
