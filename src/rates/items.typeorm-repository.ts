@@ -142,7 +142,9 @@ export class ItemsTypeormRepository extends ItemsRepository {
         itemId,
         this.sql.timestamp(range.since ?? EARLIEST),
         // timestamps are whole milliseconds: "at or before until" is "before until + 1 ms"
-        this.sql.timestamp(new Date((range.until ?? LATEST).getTime() + 1)),
+        this.sql.timestamp(
+          new Date(Math.min((range.until ?? LATEST).getTime() + 1, LATEST.getTime())),
+        ),
         limit,
       ],
     );
