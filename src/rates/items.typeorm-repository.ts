@@ -7,6 +7,7 @@ import { insertWithId } from '../database/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
+import { historyBucketsQuery } from './history-buckets.query';
 import {
   HistoryBucket,
   HistoryRange,
@@ -16,10 +17,6 @@ import {
   NewItem,
   RateEdge,
 } from './items.repository';
-
-/** Bounds for an open side of a range: every stored point lies between them. */
-const EARLIEST = new Date('1970-01-01T00:00:00.000Z');
-const LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 @Injectable()
 export class ItemsTypeormRepository extends ItemsRepository {
@@ -100,54 +97,14 @@ export class ItemsTypeormRepository extends ItemsRepository {
     return query.getMany();
   }
 
-  /**
-   * Walks the buckets newest first with one index seek each (the newest point before the
-   * current bucket), then reads each bucket's open and close by seeks and its high, low and
-   * count by one range scan of it: the cost is the points in the returned buckets, never the
-   * whole history, and nothing is sorted.
-   */
   async buckets(
     itemId: number,
     seconds: number,
     limit: number,
     range: HistoryRange = {},
   ): Promise<HistoryBucket[]> {
-    const [item, since, before, max] = [1, 2, 3, 4].map((n) => this.sql.numbered(n));
-    const start = (column: string) => this.sql.bucketStart(column, seconds);
-    const inBucket = `h.item_id = ${item} AND h.recorded_at >= b.lo AND h.recorded_at < b.hi`;
-    const rows: Record<string, unknown>[] = await this.points.query(
-      `WITH RECURSIVE walk(start, n) AS (
-         SELECT ${start('MAX(recorded_at)')}, 1 FROM item_history
-          WHERE item_id = ${item} AND recorded_at >= ${since} AND recorded_at < ${before}
-         UNION ALL
-         SELECT (SELECT ${start('MAX(h.recorded_at)')} FROM item_history h
-                  WHERE h.item_id = ${item} AND h.recorded_at >= ${since}
-                    AND h.recorded_at < walk.start), walk.n + 1
-           FROM walk WHERE walk.start IS NOT NULL AND walk.n < ${max}
-       ), b AS (
-         SELECT start, ${this.sql.greatest('start', since)} AS lo,
-                ${this.sql.least(this.sql.bucketEnd('start', seconds), before)} AS hi
-           FROM walk WHERE start IS NOT NULL
-       )
-       SELECT b.start,
-         (SELECT h.rate FROM item_history h WHERE ${inBucket}
-           ORDER BY h.recorded_at, h.id LIMIT 1) AS open,
-         (SELECT MAX(h.rate) FROM item_history h WHERE ${inBucket}) AS high,
-         (SELECT MIN(h.rate) FROM item_history h WHERE ${inBucket}) AS low,
-         (SELECT h.rate FROM item_history h WHERE ${inBucket}
-           ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) AS close,
-         (SELECT COUNT(*) FROM item_history h WHERE ${inBucket}) AS points
-         FROM b ORDER BY b.start DESC`,
-      [
-        itemId,
-        this.sql.timestamp(range.since ?? EARLIEST),
-        // timestamps are whole milliseconds: "at or before until" is "before until + 1 ms"
-        this.sql.timestamp(
-          new Date(Math.min((range.until ?? LATEST).getTime() + 1, LATEST.getTime())),
-        ),
-        limit,
-      ],
-    );
+    const query = historyBucketsQuery(this.sql, { itemId, seconds, limit, ...range });
+    const rows: Record<string, unknown>[] = await this.points.query(query.text, query.params);
     return rows.map((row) => ({
       start: this.sql.readTimestamp(row.start),
       open: Number(row.open),
