@@ -4,7 +4,7 @@
 // used for that statement (the app's own SQL, from the built dist/).
 // Usage: npm run build && node bench/ohlc.js
 //   knobs: BENCH_POINTS=1000000 BENCH_REQUESTS=200 BENCH_ENGINES=sqlite,postgres
-//          BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres (a database is created there)
+//          BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (a database is created there)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -35,7 +35,7 @@ const POINTS = positiveInt('BENCH_POINTS', 1_000_000);
 const REQUESTS = positiveInt('BENCH_REQUESTS', 200);
 const WARMUP = Math.min(20, REQUESTS);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGET_P99_MS = 50;
 const YEAR_S = 365 * 86_400;
 const DAY_S = 86_400;
