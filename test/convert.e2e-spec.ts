@@ -217,6 +217,27 @@ describe('GET /convert and rates.convert', () => {
     expect((await convert({ from: 'USD', to: 'EUR', amount: '2.5E-3' })).body.result).toBe(0.00125);
   });
 
+  it('is documented in Swagger with its parameters, examples and the 400/404 answers', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
+    const convert = doc.paths['/convert'].get;
+    expect(Object.keys(convert.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(convert.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'amount',
+      'at',
+      'from',
+      'to',
+    ]);
+    expect(doc.components.schemas.ConversionDto.properties.path.example).toHaveLength(2);
+    const history = doc.paths['/items/{id}/history'].get.parameters;
+    expect(history.find((p: { name: string }) => p.name === 'interval').schema.enum).toEqual([
+      '1m',
+      '5m',
+      '15m',
+      '1h',
+      '1d',
+    ]);
+  });
+
   describe('over NATS (rates.convert)', () => {
     const ask = async (body: unknown) =>
       codec.decode((await nc.request('rates.convert', codec.encode(body), { timeout: 5000 })).data);
