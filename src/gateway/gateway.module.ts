@@ -8,6 +8,7 @@ import { EventReplay } from './event-replay';
 import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { WEBSOCKET_CHANNEL } from './frames';
+import { RemoteEnvelopeCheck } from './remote-envelope.check';
 import { RemoteEventsListener } from './remote-events.listener';
 
 /**
@@ -21,6 +22,7 @@ import { RemoteEventsListener } from './remote-events.listener';
     EventReplay,
     EventFanoutListener,
     RemoteEventsListener,
+    RemoteEnvelopeCheck,
     GatewayMetrics,
   ],
   exports: [EventsGateway],

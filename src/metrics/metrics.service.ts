@@ -79,6 +79,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly natsDropped = new Counter({
+    name: 'nats_events_dropped_total',
+    help: 'Messages on the event subjects dropped before the WebSocket fan-out, by reason (unknown_event, schema, oversized, malformed)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   /** Per host, per outcome: the labelled children, so an attempt costs two map lookups. */
   private readonly upstream = new Map<string, Map<string, UpstreamSeries>>();
   /** Hosts whose circuit gauge has a value. */
@@ -179,6 +186,17 @@ export class MetricsService {
 
   outboxPublishFailed(): void {
     this.outboxFailures.inc();
+  }
+
+  /** Each reason's series shows from the start (at 0), so an alert can use `increase()` at once. */
+  natsEventReasons(reasons: readonly string[]): void {
+    for (const reason of reasons) {
+      this.natsDropped.labels(reason).inc(0);
+    }
+  }
+
+  natsEventDropped(reason: string): void {
+    this.natsDropped.labels(reason).inc();
   }
 }
 
