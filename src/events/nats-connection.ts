@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Events, JetStreamClient, NatsConnection as Connection } from 'nats';
+import { Events, JetStreamClient, NatsConnection as Connection, NatsError } from 'nats';
 import { appConfig } from '../config/app.config';
 import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
@@ -157,8 +157,9 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
           NATS_RETRY_MS,
           (error, attempt) => {
             if (attempt === 1) {
+              const refused = error instanceof NatsError && error.isAuthError();
               this.logger.warn(
-                `NATS not reachable yet (${redactUrl(String(error))}); trying every ${NATS_RETRY_MS} ms`,
+                `${refused ? 'NATS refused the login' : 'NATS not reachable yet'} (${redactUrl(String(error))}); trying every ${NATS_RETRY_MS} ms`,
               );
             }
           },
