@@ -58,7 +58,7 @@ async function expectConnectedAndServing({ t, client }: Running): Promise<void> 
   });
   const seen: string[] = [];
   const sub = client.subscribe('products.updates', {
-    callback: (_, msg) => seen.push((msg.json() as { event: string }).event),
+    callback: (_, msg) => seen.push(msg.json<{ event: string }>().event),
   });
   await client.flush();
   await t.http.post('/products').send({ name: 'through auth', price: 1 }).expect(201);

@@ -42,7 +42,7 @@ function describe(error: ValidationError, raw: Record<string, unknown>): string 
     return `${problem} (the value is a secret and is not shown)`;
   }
   // show what the operator wrote, not what the transform made of it; a URL without its user info
-  const value = raw[error.property] ?? error.value;
+  const value: unknown = raw[error.property] ?? error.value;
   return `${problem} (got ${JSON.stringify(typeof value === 'string' ? redactUrl(value) : value)})`;
 }
 

@@ -69,7 +69,7 @@ export class RemoteEnvelopeCheck {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return { dropped: 'malformed', why: 'not a JSON object' };
     }
-    const event = (message as { event?: unknown }).event;
+    const { event } = message as { event?: unknown };
     const validate = typeof event === 'string' ? this.compile().get(event) : undefined;
     if (!validate) {
       const named = typeof event === 'string' ? JSON.stringify(event.slice(0, 64)) : 'none';
@@ -77,7 +77,7 @@ export class RemoteEnvelopeCheck {
     }
     if (!validate(message)) {
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
-      return { dropped: 'schema', why: `${event}: ${errors.join('; ').slice(0, 200)}` };
+      return { dropped: 'schema', why: `${event as string}: ${errors.join('; ').slice(0, 200)}` };
     }
     return { seq: (message as { seq: number }).seq };
   }
