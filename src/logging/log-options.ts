@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Options as HttpLogOptions } from 'pino-http';
+import { CENSOR, redactUrl } from '../common/redact-url';
 import { CLIENT_CLOSED } from '../metrics/http-metrics.middleware';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -25,21 +26,10 @@ export const REDACTED_PATHS = [
   '*.apiKeys',
   '*.password',
 ];
-export const CENSOR = '[redacted]';
-
-/** Query parameters that carry credentials in URLs (some rate APIs take their key this way). */
-const SECRET_QUERY =
-  /([?&](?:api[_-]?key|access[_-]?key|apikey|key|token|access_token|secret|password|signature|sig)=)[^&#]*/gi;
-
-/** A URL with the values of credential-like query parameters replaced. */
-export function redactUrl(url: string): string {
-  return url.includes('=') ? url.replace(SECRET_QUERY, `$1${CENSOR}`) : url;
-}
-
-/** Every line's `url` (requests and outbound calls) loses credential-like query values. */
+/** Every line's `url` (requests and outbound calls) loses user info and credential-like query values. */
 function redactUrlField(object: Record<string, unknown>): Record<string, unknown> {
   const url = object.url;
-  if (typeof url !== 'string' || !url.includes('=')) {
+  if (typeof url !== 'string' || !/[=@]/.test(url)) {
     return object;
   }
   return { ...object, url: redactUrl(url) };

@@ -1,9 +1,10 @@
 import { IsString, Matches, ValidateIf } from 'class-validator';
-import { IntSetting } from './setting-decorators';
+import { IntSetting, Secret } from './setting-decorators';
 
 /** Who may write and how often: API keys, CORS, rate limits. */
 export class SecuritySettings {
   /** Keys that writes (REST non-GET, NATS write patterns) must carry; empty = no key needed. */
+  @Secret()
   @ValidateIf((_, value) => value !== '')
   @Matches(/^\s*[\x21-\x2b\x2d-\x7e]+(\s*,\s*[\x21-\x2b\x2d-\x7e]+)*\s*$/, {
     message: 'API_KEYS must be comma-separated keys of visible ASCII characters (no spaces)',
