@@ -59,6 +59,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
 export function configureApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   app.disable('x-powered-by');
+  const trustProxy = config.get('security.trustProxy', { infer: true });
+  if (trustProxy !== undefined) {
+    // req.ip then comes from X-Forwarded-For, through the trusted hops only
+    app.set('trust proxy', trustProxy);
+  }
   app.use(requestIdMiddleware);
   app.use(app.get(RequestLogging).middleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));

@@ -4,6 +4,7 @@ import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Options as HttpLogOptions } from 'pino-http';
 import { CENSOR, redactUrl } from '../common/redact-url';
 import { CLIENT_CLOSED } from '../metrics/http-metrics.middleware';
+import { AddressedRequest, clientAddress } from '../security/client-address';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -78,7 +79,7 @@ export function createRootLogger(
   return destination ? pino(options, destination) : pino(options);
 }
 
-type Req = IncomingMessage & { id?: unknown; originalUrl?: string };
+type Req = IncomingMessage & AddressedRequest & { id?: unknown; originalUrl?: string };
 
 /** The one line per request: what an operator greps for. */
 function requestLine(req: Req, res: ServerResponse, durationMs: number): Record<string, unknown> {
@@ -89,6 +90,8 @@ function requestLine(req: Req, res: ServerResponse, durationMs: number): Record<
     url: req.originalUrl ?? req.url,
     status,
     duration_ms: durationMs,
+    // the address protected mode and the rate limits saw (TRUST_PROXY applied)
+    client: clientAddress(req),
     outcome: !finished
       ? 'aborted'
       : status >= 500
@@ -104,7 +107,7 @@ const omit = (): undefined => undefined;
 /**
  * pino-http, tuned: the request id (X-Request-Id, set before this runs) is bound as `request_id`
  * to every line logged while the request is handled, and the request ends with one flat line —
- * method, url, status, duration_ms, outcome — never headers, so keys and cookies stay out.
+ * method, url, status, duration_ms, client, outcome — never headers, so keys and cookies stay out.
  */
 export function requestLogOptions(logger: Logger): HttpLogOptions<Req> {
   return {
