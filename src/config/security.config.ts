@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { parseTrustProxy } from '../security/trust-proxy';
+import { parseTrustProxy } from './trust-proxy';
 import { validatedEnv } from './validated-env';
 
 export const securityConfig = registerAs('security', () => {

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
-import { parseTrustProxy } from '../../security/trust-proxy';
+import { parseTrustProxy } from '../trust-proxy';
 import { emptyToUndefined, IntSetting, Secret } from './setting-decorators';
 
 /** `true`/`false` in any case; anything else stays a string and fails IsBoolean. */
