@@ -11,11 +11,11 @@ export const SINGLE_LINE_TEXT = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 export const MULTI_LINE_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const CONTROL_BUT_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_BREAKS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**
  * Text from elsewhere (an upstream) made to pass the rules above: every control character
- * removed, or with `multiLine` every one but tab, line feed and carriage return.
+ * removed, or with `multiLine` every one but tab and line feed (SPEC §12; a CRLF becomes LF).
  */
 export function withoutControlCharacters(text: string, { multiLine = false } = {}): string {
   return text.replace(multiLine ? CONTROL_BUT_BREAKS : CONTROL, '');

@@ -3,7 +3,7 @@ import { PROVIDERS } from './http-product-source';
 const { dummyjson, jsonplaceholder } = PROVIDERS;
 
 describe('upstream product mapping', () => {
-  it('removes control characters from the title, and all but tab and line breaks from the description', () => {
+  it('removes control characters from the title, and all but tab and line feed from the description', () => {
     expect(
       dummyjson.map('7', {
         title: 'Bad\u0000 \u0007tit\u007fle\u009f',
@@ -13,7 +13,7 @@ describe('upstream product mapping', () => {
     ).toEqual({
       externalId: '7',
       name: 'Bad title',
-      description: 'line 1\n\tline 2\r\n[0m',
+      description: 'line 1\n\tline 2\n[0m',
       price: 2,
     });
     expect(jsonplaceholder.map('7', { title: 'Post\u0085', body: 'a\u0000b' })).toEqual({
