@@ -16,6 +16,8 @@ const box = document.getElementById('chart');
 /** The shown item's buckets, oldest first, `start` in ms. */
 let candles = [];
 let shown = null;
+/** The item whose buckets are loading, and whether it moved meanwhile (the answer may miss it). */
+let loading = null;
 let token = 0;
 let drawnWidth = 0;
 /** Where the chart says what it shows: `status(text, count, unit)`. */
@@ -28,6 +30,7 @@ export function onCandleStatus(status) {
 export function hideCandles() {
   ++token;
   shown = null;
+  loading = null;
   candles = [];
   box.querySelector('svg.candles')?.remove();
 }
@@ -38,6 +41,7 @@ const capacity = () =>
 export async function showCandles(id, interval) {
   const mine = ++token;
   shown = null;
+  loading = { id, moved: false };
   showPoints(`loading ${interval} candles…`);
   let buckets;
   try {
@@ -46,6 +50,7 @@ export async function showCandles(id, interval) {
     );
   } catch (error) {
     if (mine === token) {
+      loading = null;
       showPoints(`candles not loaded (${error.message})`);
     }
     return;
@@ -53,6 +58,11 @@ export async function showCandles(id, interval) {
   if (mine !== token) {
     return;
   }
+  if (loading.moved) {
+    // a bucket cannot tell whether it already holds that point: ask again
+    return showCandles(id, interval);
+  }
+  loading = null;
   shown = { id, interval };
   candles = buckets.map((b) => ({ ...b, start: Date.parse(b.start) })).reverse();
   draw();
@@ -60,6 +70,9 @@ export async function showCandles(id, interval) {
 
 /** A rate that moved: the newest bucket takes it, or it opens the next one. */
 export function candlePoint(item) {
+  if (loading && loading.id === item.id) {
+    loading.moved = true;
+  }
   if (!shown || shown.id !== item.id) {
     return;
   }
