@@ -37,14 +37,17 @@ export class ItemsService {
 
   async history(id: number, query: HistoryQueryDto): Promise<RateHistory[]> {
     await this.get(id);
-    return this.items.history(id, query.limit, query);
+    return this.items.history(id, query.limit, { since: query.since, until: query.until });
   }
 
   /** OHLC buckets of `query.interval`, computed by the database. */
   async buckets(id: number, query: HistoryQueryDto): Promise<HistoryBucket[]> {
     await this.get(id);
     const seconds = HISTORY_INTERVALS[query.interval ?? '1d'];
-    return this.items.buckets(id, seconds, query.limit, query);
+    return this.items.buckets(id, seconds, query.limit, {
+      since: query.since,
+      until: query.until,
+    });
   }
 
   async create(dto: CreateItemDto): Promise<Item> {
