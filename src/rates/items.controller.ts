@@ -53,7 +53,7 @@ export class ItemsController {
   @ApiOperation({
     summary: "An item's past rates, newest first",
     description:
-      'The raw points, or with `interval` OHLC buckets (UTC boundaries, only buckets with points).',
+      'The raw points (one per change of the rate, REST or sync), or with `interval` OHLC buckets (UTC boundaries, only buckets with points).',
   })
   @ApiParam(ID_PARAM)
   @ApiExtraModels(HistoryPointDto, HistoryBucketDto)
