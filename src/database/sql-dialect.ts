@@ -97,6 +97,14 @@ export class SqlDialect {
     return this.postgres ? `${column} = ANY(ARRAY(${subquery}))` : `${column} IN (${subquery})`;
   }
 
+  /**
+   * An `INSERT … RETURNING` for TypeORM's `query()`: its SQLite runner sends a statement that
+   * starts with `INSERT ` to run(), which drops the returned rows, and any other to all().
+   */
+  returningRows(statement: string): string {
+    return this.sqlite ? `/* returning rows */ ${statement}` : statement;
+  }
+
   /** A timestamp column read by raw SQL: pg parses it already; SQLite gives the UTC text. */
   readTimestamp(value: unknown): Date {
     if (value instanceof Date) {
