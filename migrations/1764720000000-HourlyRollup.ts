@@ -28,22 +28,24 @@ export class HourlyRollup1764720000000 implements MigrationInterface {
           { name: 'close_id', type: 'integer' },
           { name: 'points', type: 'integer' },
         ],
+        // in the one CREATE TABLE: SQLite adds a foreign key to a table by rebuilding it
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'FK_item_history_hourly_item',
+            columnNames: ['item_id'],
+            referencedTableName: 'items',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
+        // retention drops the hours before its cutoff across all items
+        indices: [
+          new TableIndex({
+            name: 'IDX_item_history_hourly_hour_start',
+            columnNames: ['hour_start'],
+          }),
+        ],
       }),
-    );
-    await queryRunner.createForeignKey(
-      'item_history_hourly',
-      new TableForeignKey({
-        name: 'FK_item_history_hourly_item',
-        columnNames: ['item_id'],
-        referencedTableName: 'items',
-        referencedColumnNames: ['id'],
-        onDelete: 'CASCADE',
-      }),
-    );
-    // retention drops the hours before its cutoff across all items
-    await queryRunner.createIndex(
-      'item_history_hourly',
-      new TableIndex({ name: 'IDX_item_history_hourly_hour_start', columnNames: ['hour_start'] }),
     );
     // both engines store an hour's start as the app binds it: SQLite as `YYYY-MM-DD HH:00:00.000`
     const hour =
