@@ -1,6 +1,6 @@
 import { SqlDialect } from '../database/sql-dialect';
-import { HOUR_MS, Statement } from './history-rollup';
-import { rollupBucketsQuery } from './history-rollup.query';
+import { Statement } from './history-rollup';
+import { ROLLUP_WIDTHS, rollupBucketsQuery } from './history-rollup.query';
 
 export interface HistoryBucketsParams {
   itemId: number;
@@ -17,24 +17,23 @@ const EARLIEST = new Date('1970-01-01T00:00:00.000Z');
 const LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 /**
- * The OHLC statement the app runs, on its own so the benchmark can EXPLAIN exactly it: buckets of
- * whole hours read the hourly rollup, shorter ones the raw points.
+ * The OHLC statement the app runs, on its own so the benchmark can EXPLAIN exactly it: hour and
+ * day buckets read the hourly rollup, shorter ones the raw points.
  */
 export function historyBucketsQuery(sql: SqlDialect, params: HistoryBucketsParams): Statement {
   // timestamps are whole milliseconds: "at or before until" is "before until + 1 ms"
   const end = new Date(Math.min((params.until ?? LATEST).getTime() + 1, LATEST.getTime()));
   const since = params.since ?? EARLIEST;
-  return (params.seconds * 1000) % HOUR_MS === 0
+  return ROLLUP_WIDTHS[params.seconds]
     ? rollupBucketsQuery(sql, { ...params, since, end })
     : rawBucketsQuery(sql, { ...params, since, end });
 }
 
 /**
- * Buckets from the raw points. It walks
- * the buckets newest first with one index seek each (the newest point before the current
- * bucket), then reads each bucket's open and close by seeks and its high, low and count by
- * range scans of that bucket alone: the cost follows the points in the returned buckets, never the
- * whole history, and nothing is sorted but the buckets themselves.
+ * Buckets from the raw points. It walks the buckets newest first with one index seek each (the
+ * newest point before the current bucket), then reads each bucket's open and close by seeks and
+ * its high, low and count by range scans of that bucket alone: the cost follows the points in the
+ * returned buckets, never the whole history, and nothing is sorted but the buckets themselves.
  */
 function rawBucketsQuery(
   sql: SqlDialect,

@@ -1,9 +1,12 @@
 import { SqlDialect } from '../database/sql-dialect';
 import { HOUR_MS, hourFloor, Statement } from './history-rollup';
 
+/** The bucket widths the hourly rollup serves, in seconds, by the unit a bucket truncates to. */
+export const ROLLUP_WIDTHS: Record<number, 'hour' | 'day'> = { 3600: 'hour', 86400: 'day' };
+
 export interface RollupBucketsParams {
   itemId: number;
-  /** The bucket width, a whole number of hours dividing a day. */
+  /** The bucket width: one of ROLLUP_WIDTHS. */
   seconds: number;
   /** How many buckets, newest first. */
   limit: number;
@@ -30,48 +33,54 @@ function spans(since: Date, end: Date): { first: Span; whole: Span; last: Span }
 }
 
 /**
- * OHLC buckets of whole hours (1h, 1d) from the hourly rollup: the newest rows of the range by
- * its primary key (item_id, hour_start), at most an interval's hours per bucket asked for, plus
- * the partial edge hours computed from the raw points by the (item_id, recorded_at, id) index.
- * The pieces are disjoint in time, so a bucket's open is its first piece's and its close its
- * last piece's; the result is the one the raw points give, reading hours instead of points.
+ * OHLC buckets of an hour or a day from the hourly rollup: the newest rows of the range by its
+ * primary key (item_id, hour_start), at most a bucket's hours for each bucket asked for, plus the
+ * partial edge hours computed from the raw points through (item_id, recorded_at, id). Each piece
+ * is a different hour, so a bucket's open is its first hour's and its close its last hour's, read
+ * by one key lookup each (an edge hour's own values win over its row). The result is the one the
+ * raw points give, from hours instead of points, and nothing is sorted but the buckets.
  */
 export function rollupBucketsQuery(sql: SqlDialect, params: RollupBucketsParams): Statement {
+  const unit = ROLLUP_WIDTHS[params.seconds];
+  if (!unit) {
+    throw new RangeError(`the rollup serves no ${params.seconds} s buckets`);
+  }
   const n = (i: number) => sql.numbered(i);
   const edge = (lo: string, hi: string) => {
     const inside = `x.item_id = ${n(1)} AND x.recorded_at >= ${lo} AND x.recorded_at < ${hi}`;
     const seek = (direction: string) =>
       `(SELECT x.rate FROM item_history x WHERE ${inside}
          ORDER BY x.recorded_at ${direction}, x.id ${direction} LIMIT 1)`;
-    return `SELECT MIN(x.recorded_at) AS at, ${seek('ASC')} AS open, MAX(x.rate) AS high,
-        MIN(x.rate) AS low, ${seek('DESC')} AS close, COUNT(*) AS points
+    return `SELECT ${sql.truncate('MIN(x.recorded_at)', 'hour')} AS hour, ${seek('ASC')} AS open,
+        MAX(x.rate) AS high, MIN(x.rate) AS low, ${seek('DESC')} AS close, COUNT(*) AS points
       FROM item_history x WHERE ${inside} HAVING COUNT(*) > 0`;
   };
-  const text = `WITH pieces AS (
-      SELECT at, open, high, low, close, points FROM (
-        SELECT r.hour_start AS at, r.open, r.high, r.low, r.close, r.points
-          FROM item_history_hourly r
+  const row = (column: string, hour: string) =>
+    `COALESCE((SELECT e.${column} FROM edges e WHERE e.hour = ${hour}),
+      (SELECT r.${column} FROM item_history_hourly r
+        WHERE r.item_id = ${n(1)} AND r.hour_start = ${hour}))`;
+  const start = unit === 'hour' ? 'hour' : sql.truncate('hour', 'day');
+  const text = `WITH edges AS MATERIALIZED (
+      ${edge(n(2), n(3))}
+      UNION ALL ${edge(n(6), n(7))}
+    ), pieces AS (
+      SELECT hour, high, low, points FROM (
+        SELECT r.hour_start AS hour, r.high, r.low, r.points FROM item_history_hourly r
          WHERE r.item_id = ${n(1)} AND r.hour_start >= ${n(4)} AND r.hour_start < ${n(5)}
          ORDER BY r.hour_start DESC LIMIT ${n(8)}
       ) whole
-      UNION ALL ${edge(n(2), n(3))}
-      UNION ALL ${edge(n(6), n(7))}
-    ), keyed AS (
-      SELECT ${sql.bucketStart('at', params.seconds)} AS start, at, open, high, low, close, points
-        FROM pieces
-    ), ranked AS (
-      SELECT start, open, high, low, close, points,
-        ROW_NUMBER() OVER (PARTITION BY start ORDER BY at) AS nth,
-        ROW_NUMBER() OVER (PARTITION BY start ORDER BY at DESC) AS nth_last
-        FROM keyed
+      UNION ALL SELECT hour, high, low, points FROM edges
+    ), buckets AS (
+      SELECT ${start} AS start, MIN(hour) AS first, MAX(hour) AS last, MAX(high) AS high,
+             MIN(low) AS low, SUM(points) AS points
+        FROM pieces GROUP BY start ORDER BY start DESC LIMIT ${n(9)}
     )
-    SELECT start, MAX(CASE WHEN nth = 1 THEN open END) AS open, MAX(high) AS high,
-      MIN(low) AS low, MAX(CASE WHEN nth_last = 1 THEN close END) AS close,
-      SUM(points) AS points
-      FROM ranked GROUP BY start ORDER BY start DESC LIMIT ${n(9)}`;
+    SELECT b.start, ${row('open', 'b.first')} AS open, b.high, b.low,
+      ${row('close', 'b.last')} AS close, b.points
+      FROM buckets b ORDER BY b.start DESC`;
   const { first, whole, last } = spans(params.since, params.end);
   // the newest `limit` buckets hold at most this many hours, and they are the newest rows
-  const hours = params.limit * Math.max(1, Math.floor((params.seconds * 1000) / HOUR_MS));
+  const hours = params.limit * (unit === 'day' ? 24 : 1);
   return {
     text,
     params: [
