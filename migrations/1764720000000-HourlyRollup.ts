@@ -12,12 +12,13 @@ export class HourlyRollup1764720000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = timestampType(queryRunner);
     const rate = (name: string) => ({ name, type: 'double precision' });
+    const PK = 'PK_item_history_hourly';
     await queryRunner.createTable(
       new Table({
         name: 'item_history_hourly',
         columns: [
-          { name: 'item_id', type: 'integer', isPrimary: true },
-          { name: 'hour_start', type: timestamp, isPrimary: true },
+          { name: 'item_id', type: 'integer', isPrimary: true, primaryKeyConstraintName: PK },
+          { name: 'hour_start', type: timestamp, isPrimary: true, primaryKeyConstraintName: PK },
           rate('open'),
           { name: 'open_at', type: timestamp },
           { name: 'open_id', type: 'integer' },
