@@ -11,7 +11,7 @@ const point = (id: number, itemId: number, rate: number, time: string): StoredPo
 });
 
 describe('hourPieces', () => {
-  it('makes one piece per item and hour, open and close by (recorded_at, id) whatever the input order', () => {
+  it('makes one piece per item and hour in key order, open and close by (recorded_at, id) whatever the input order', () => {
     const points = [
       point(4, 1, 1.4, '10:30:00.000'),
       point(2, 1, 1.2, '10:05:00.000'),
@@ -31,8 +31,8 @@ describe('hourPieces', () => {
     });
     expect(pieces.map((p) => [p.itemId, p.hourStart.toISOString(), p.points])).toEqual([
       [1, '2026-03-10T10:00:00.000Z', 4],
-      [2, '2026-03-10T10:00:00.000Z', 1],
       [1, '2026-03-10T11:00:00.000Z', 1],
+      [2, '2026-03-10T10:00:00.000Z', 1],
     ]);
   });
 });

@@ -39,7 +39,7 @@ export function hourFloor(date: Date): Date {
 const order = (aAt: Date, aId: number, bAt: Date, bId: number) =>
   aAt.getTime() - bAt.getTime() || aId - bId;
 
-/** The points grouped by item and hour: one upsert row each (a row may not be hit twice). */
+/** The points grouped by item and hour: one upsert row each (one statement may not hit a row twice). */
 export function hourPieces(points: StoredPoint[]): HourPiece[] {
   const pieces = new Map<string, HourPiece>();
   for (const point of points) {
@@ -64,7 +64,10 @@ export function hourPieces(points: StoredPoint[]): HourPiece[] {
     piece.low = Math.min(piece.low, point.rate);
     piece.points += 1;
   }
-  return [...pieces.values()];
+  // in key order, so concurrent writers lock shared rows in the same order (no deadlock)
+  return [...pieces.values()].sort(
+    (a, b) => a.itemId - b.itemId || a.hourStart.getTime() - b.hourStart.getTime(),
+  );
 }
 
 const TABLE = 'item_history_hourly';
