@@ -5,7 +5,7 @@ import { Events, JetStreamClient, NatsConnection as Connection, NatsError } from
 import { appConfig } from '../config/app.config';
 import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
-import { redactUrl } from '../common/redact-url';
+import { redactUrl } from '../config/redact-url';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
 import { asError, OutgoingEvent, PublishOutcome, publishCore } from './core-publish';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
