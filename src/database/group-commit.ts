@@ -39,7 +39,7 @@ class TransactionLost extends Error {
  * Group commit on one connection. Runs queue in arrival order; those that arrive while a
  * physical transaction is in flight share the next one: one BEGIN, each run in its own SAVEPOINT
  * (its work, then its closing hooks: the event positions are taken in the order runs execute,
- * which is commit order), one COMMIT, then each run's after-commit hooks and its result, in
+ * which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks and its result, in
  * order. A run that throws is rolled back to its savepoint and fails alone; the others go on.
  */
 export class GroupCommit {
@@ -81,11 +81,13 @@ export class GroupCommit {
       group.forEach((run) => run.reject(error));
       return;
     }
+    // a run alone needs no savepoint: its own failure rolls the whole transaction back
+    const nested = group.length > 1;
     const done: DoneRun[] = [];
     for (const [i, run] of group.entries()) {
       try {
         const tx = this.session.transaction();
-        const outcome = await this.inSavepoint(run, tx);
+        const outcome = await this.execute(run, tx, nested);
         if (outcome) {
           done.push({ run, tx, value: outcome.value });
         }
@@ -98,6 +100,9 @@ export class GroupCommit {
         this.queue.unshift(...group.slice(i + 1));
         return;
       }
+    }
+    if (!nested && done.length === 0) {
+      return;
     }
     try {
       await this.session.commit();
@@ -119,19 +124,29 @@ export class GroupCommit {
   }
 
   /**
-   * One run inside its savepoint: its value, or undefined when its own work failed (rejected
-   * already: its savepoint is undone, so nothing of it can commit with the group). Throws when
-   * the physical transaction is lost.
+   * One run, inside its savepoint when it shares the transaction: its value, or undefined when
+   * its own work failed (rejected already: its writes are undone, so nothing of it can commit).
+   * Throws when the physical transaction is lost.
    */
-  private async inSavepoint(run: QueuedRun, tx: Transaction): Promise<{ value: unknown } | void> {
-    await this.session.savepoint();
+  private async execute(
+    run: QueuedRun,
+    tx: Transaction,
+    nested: boolean,
+  ): Promise<{ value: unknown } | void> {
+    if (nested) {
+      await this.session.savepoint();
+    }
     let value: unknown;
     try {
       value = await workThenClose(tx, run.work);
     } catch (error) {
       try {
-        await this.session.rollbackToSavepoint();
-        await this.session.release();
+        if (nested) {
+          await this.session.rollbackToSavepoint();
+          await this.session.release();
+        } else {
+          await this.session.rollback();
+        }
       } catch {
         // SQLite ends a transaction itself only on errors of that kind (busy, full disk, I/O,
         // out of memory), never on a constraint: the run's error is also why its peers fail
@@ -140,7 +155,9 @@ export class GroupCommit {
       run.reject(error);
       return;
     }
-    await this.session.release();
+    if (nested) {
+      await this.session.release();
+    }
     return { value };
   }
 }

@@ -94,9 +94,10 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     expect(results).toEqual(['a', 'b', 'c', 'd']);
     const inSavepoint = (n: string) => ['SAVEPOINT run', `work ${n}`, `close ${n}`, 'RELEASE run'];
     expect(fake.log).toEqual([
-      // the first run found nothing in flight: it started alone
+      // the first run found nothing in flight: it started alone, without a savepoint
       'BEGIN',
-      ...inSavepoint('a'),
+      'work a',
+      'close a',
       'COMMIT',
       'BEGIN',
       ...inSavepoint('b'),
@@ -179,6 +180,18 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     expect(trace).toContain('committed d');
   });
 
+  it('a run alone that fails rolls its transaction back; the next one goes on', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    expect(await outcomes(startAll(fake.transactions, trace, [['a', true]]))).toEqual([
+      'error: a failed',
+    ]);
+    expect(fake.log).toEqual(['BEGIN', 'work a', 'ROLLBACK']);
+    expect(fake.runner.isTransactionActive).toBe(false);
+    expect(await outcomes(startAll(fake.transactions, trace, [['b']]))).toEqual(['b']);
+    expect(trace).toEqual(['rejected a: a failed', 'committed b', 'resolved b']);
+  });
+
   it('a failed BEGIN fails that group only', async () => {
     const fake = fakeSqlite();
     fake.failing.set('BEGIN', Object.assign(new Error('SQLITE_BUSY'), { code: 'SQLITE_BUSY' }));
@@ -196,7 +209,7 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     for (const sql of fake.log) {
       if (sql === 'BEGIN') {
         sizes.push(0);
-      } else if (sql === 'SAVEPOINT run') {
+      } else if (sql.startsWith('work ')) {
         sizes[sizes.length - 1]++;
       }
     }
@@ -213,7 +226,7 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     expect(fake.prepared.sort()).toEqual(
       ['BEGIN', 'COMMIT', 'RELEASE run', 'SAVEPOINT run', 'close a', 'work a'].sort(),
     );
-    await fake.transactions.onApplicationShutdown();
+    await fake.transactions.close();
     expect(fake.finalized()).toBe(6);
     // after shutdown a write is refused as the database being unavailable, not prepared anew
     await expect(fake.transactions.run(() => Promise.resolve())).rejects.toThrow(

@@ -1,5 +1,6 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppDataSource } from './app-data-source';
 import { GroupCommit } from './group-commit';
 import { SqlDialect } from './sql-dialect';
 import { SqliteGroupSession } from './sqlite-group-session';
@@ -19,7 +20,7 @@ import {
  * isolation, so transactions run concurrently, each alone.
  */
 @Injectable()
-export class TransactionRunner implements OnApplicationShutdown {
+export class TransactionRunner {
   private readonly groups?: GroupCommit;
 
   constructor(
@@ -27,7 +28,12 @@ export class TransactionRunner implements OnApplicationShutdown {
     sql: SqlDialect,
   ) {
     if (sql.sqlite) {
-      this.groups = new GroupCommit(new SqliteGroupSession(dataSource));
+      const groups = new GroupCommit(new SqliteGroupSession(dataSource));
+      this.groups = groups;
+      // its prepared statements go once every write of the shutdown is done
+      if (dataSource instanceof AppDataSource) {
+        dataSource.onDestroy(() => groups.close());
+      }
     }
   }
 
@@ -59,11 +65,8 @@ export class TransactionRunner implements OnApplicationShutdown {
     openedTransaction(tx).committed.push(hook);
   }
 
-  /**
-   * After every other module's shutdown writes (leases, job records, the relay's last marks) and
-   * before TypeORM closes the connection, which SQLite refuses while statements are prepared on it.
-   */
-  async onApplicationShutdown(): Promise<void> {
+  /** Waits for the queued runs, then releases what the SQLite groups hold on the connection. */
+  async close(): Promise<void> {
     await this.groups?.close();
   }
 }

@@ -40,11 +40,9 @@ export class EventStoreTypeormRepository extends EventStore {
   }
 
   async takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }> {
-    const rows = await hotQuery<{ epoch: string; last_seq: number | string }>(
-      tx,
-      this.takeSql,
-      [count],
-    );
+    const rows = await hotQuery<{ epoch: string; last_seq: number | string }>(tx, this.takeSql, [
+      count,
+    ]);
     if (rows.length === 0) {
       throw new Error('the event_stream row is missing: the migrations did not run');
     }
