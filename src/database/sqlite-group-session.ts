@@ -1,7 +1,7 @@
 import { Database } from 'sqlite3';
 import { DataSource, QueryRunner } from 'typeorm';
 import { GroupSession } from './group-commit';
-import { SqliteStatements } from './sqlite-statements';
+import { databaseClosing, SqliteStatements } from './sqlite-statements';
 import { Transaction, transactionOf } from './transaction';
 
 /** TypeORM's flag for the transaction we open below it (read-only in its interface, not its class). */
@@ -15,6 +15,7 @@ function markActive(runner: QueryRunner, active: boolean): void {
  */
 export class SqliteGroupSession implements GroupSession {
   private opened?: { runner: QueryRunner; statements: SqliteStatements };
+  private closed = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -55,10 +56,15 @@ export class SqliteGroupSession implements GroupSession {
   }
 
   async close(): Promise<void> {
+    // from now on no statement is prepared on the connection about to close
+    this.closed = true;
     await this.opened?.statements.close();
   }
 
   private open(): { runner: QueryRunner; statements: SqliteStatements } {
+    if (this.closed) {
+      throw databaseClosing();
+    }
     if (!this.opened) {
       // on SQLite the driver hands out its one query runner, on its one connection
       const runner = this.dataSource.createQueryRunner();

@@ -1,5 +1,10 @@
 import { Database, Statement } from 'sqlite3';
 
+/** Worded as TypeORM's own error once closed, so it is classified alike (503, retry later). */
+export function databaseClosing(): Error {
+  return new Error('Connection is not established: the database is closing');
+}
+
 /**
  * Statements prepared once, on the sqlite3 handle TypeORM's one connection uses, so they run in
  * the transaction open on it. TypeORM prepares, runs and finalizes every query (~100 µs each
@@ -39,8 +44,7 @@ export class SqliteStatements {
 
   private statement(sql: string): Promise<Statement> {
     if (this.closed) {
-      // worded as TypeORM's own error once closed, so it is classified alike (503, retry later)
-      return Promise.reject(new Error('Connection is not established: the database is closing'));
+      return Promise.reject(databaseClosing());
     }
     let pending = this.prepared.get(sql);
     if (!pending) {

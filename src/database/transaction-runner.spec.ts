@@ -210,6 +210,15 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     );
   });
 
+  it('after shutdown, before any write: a write is refused, nothing prepared', async () => {
+    const fake = fakeSqlite();
+    await fake.transactions.close();
+    await expect(fake.transactions.run(() => Promise.resolve())).rejects.toThrow(
+      'Connection is not established',
+    );
+    expect(fake.prepared).toEqual([]);
+  });
+
   it('prepares each statement once, and finalizes them all at shutdown', async () => {
     const fake = fakeSqlite();
     const trace: string[] = [];
