@@ -39,8 +39,9 @@ class TransactionLost extends Error {
  * Group commit on one connection. Runs queue in arrival order; those that arrive while a
  * physical transaction is in flight share the next one: one BEGIN, each run in its own SAVEPOINT
  * (its work, then its closing hooks: the event positions are taken in the order runs execute,
- * which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks and its result, in
- * order. A run that throws is rolled back to its savepoint and fails alone; the others go on.
+ * which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks
+ * and its result, in order. A run that throws is rolled back to its savepoint and fails alone;
+ * the others go on.
  */
 export class GroupCommit {
   private readonly queue: QueuedRun[] = [];

@@ -4,7 +4,7 @@ import { GroupSession } from './group-commit';
 import { databaseClosing, SqliteStatements } from './sqlite-statements';
 import { Transaction, transactionOf } from './transaction';
 
-/** TypeORM's flag for the transaction we open below it (read-only in its interface, not its class). */
+/** TypeORM's flag for the transaction opened below it (read-only in its interface only). */
 function markActive(runner: QueryRunner, active: boolean): void {
   (runner as { isTransactionActive: boolean }).isTransactionActive = active;
 }
