@@ -43,7 +43,7 @@ export class AppModule {
         RatesModule,
         GatewayModule,
         HealthModule,
-        LiveModule,
+        LiveModule.register(),
         SecurityModule,
       ],
     };

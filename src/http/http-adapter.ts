@@ -1,0 +1,48 @@
+import type { INestApplication } from '@nestjs/common';
+import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
+import { PrototypedExpressAdapter } from '../common/express-adapter';
+import { assignRequestId } from '../common/request-id';
+import { bodyLimitBytes } from './body-limit';
+import { setUpExpress } from './express-setup';
+import { setUpFastify } from './fastify-setup';
+
+export type HttpAdapterKind = 'express' | 'fastify';
+
+/** What the adapter is built from (the validated environment). */
+export interface HttpAdapterSettings {
+  HTTP_ADAPTER: HttpAdapterKind;
+  BODY_LIMIT: string;
+}
+
+/** The HTTP adapter HTTP_ADAPTER names; the one place the choice is made. */
+export function createHttpAdapter(env: HttpAdapterSettings): AbstractHttpAdapter {
+  if (env.HTTP_ADAPTER === 'express') {
+    return new PrototypedExpressAdapter();
+  }
+  return new FastifyAdapter({
+    bodyLimit: bodyLimitBytes(env.BODY_LIMIT),
+    // the request id (a sane X-Request-Id, or a new one) is Fastify's request.id too
+    genReqId: (req: unknown) => assignRequestId(req as IncomingMessage),
+    // as on Express: the listening socket closes at shutdown, requests in flight still finish
+    return503OnClosing: false,
+    forceCloseConnections: true,
+    // Express's routing: `/products/` is `/products`, paths match in any case
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
+  });
+}
+
+/** Request id, logs, metrics, security headers, CORS and the JSON body, on either adapter. */
+export function setUpHttp(
+  app: INestApplication,
+  cors: CorsOptions | undefined,
+  bodyLimit: string,
+): void {
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    setUpFastify(app, cors, bodyLimit);
+  } else {
+    setUpExpress(app, cors, bodyLimit);
+  }
+}
