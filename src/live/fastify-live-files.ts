@@ -6,6 +6,13 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { noCache, PUBLIC_DIR, UPLOT_DIR } from './live-files';
 
+/** JavaScript as Express's static files name it (RFC 9239), not send's `application/javascript`. */
+function scriptType(reply: FastifyReply, path: string): void {
+  if (path.endsWith('.js')) {
+    reply.header('content-type', 'text/javascript; charset=utf-8');
+  }
+}
+
 /** The live page's files on Fastify (@fastify/static), answering as the Express setup does. */
 @Injectable()
 export class FastifyLiveFiles implements OnModuleInit {
@@ -20,6 +27,7 @@ export class FastifyLiveFiles implements OnModuleInit {
       index: false,
       redirect: false,
       maxAge: '1d',
+      setHeaders: scriptType,
       decorateReply: false,
     });
     void fastify.register(fastifyStatic, {
@@ -28,7 +36,10 @@ export class FastifyLiveFiles implements OnModuleInit {
       index: false,
       redirect: false,
       cacheControl: false,
-      setHeaders: (reply: FastifyReply) => noCache(reply.raw),
+      setHeaders: (reply: FastifyReply, path: string) => {
+        scriptType(reply, path);
+        noCache(reply.raw);
+      },
       decorateReply: false,
     });
     // `/live` and `/live/` (one route: trailing slashes are ignored, as on Express)
