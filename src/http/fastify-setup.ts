@@ -27,7 +27,7 @@ export function setUpFastify(
   const adapter = app.getHttpAdapter() as unknown as FastifyAdapter;
   const fastify = adapter.getInstance<FastifyInstance>();
   const logRequest = app.get(RequestLogging).middleware;
-  const timeRequest = fastifyHttpMetrics(app.get(MetricsService));
+  const timing = fastifyHttpMetrics(app.get(MetricsService));
   const helmet = securityHeaders();
   adapter.setOnRequestHook(
     (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
@@ -35,7 +35,7 @@ export function setUpFastify(
       // the id came from the adapter's genReqId (assignRequestId)
       res.setHeader('X-Request-Id', request.id);
       logRequest(request.raw, res);
-      timeRequest(request, res);
+      timing.onRequest(request, res);
       helmet(request.raw, res, (error?: unknown) => done(error as Error | undefined));
     },
   );
@@ -44,10 +44,13 @@ export function setUpFastify(
     app.enableCors(cors as FastifyCorsOptions);
   }
   registerJsonOnlyBody(fastify, bodyLimitBytes(bodyLimit));
-  // The request's log context (its request_id on every line) for the handler: bound once the body
-  // is read, since the body's stream events run outside the context a request hook set.
+  // The request reached its handler: its route labels its metrics. And the request's log context
+  // (its request_id on every line) is bound for the handler here, once the body is read.
   fastify.addHook('preHandler', (request, _reply, done) => {
-    const log = (request.raw as { log?: Logger }).log;
+    timing.reached(request);
+    // pino-http's logger for this request (middie, if it ran, replaced `raw.log` with Fastify's)
+    const logs = (request.raw as { allLogs?: Logger[] }).allLogs;
+    const log = logs?.[logs.length - 1];
     if (log) {
       storage.run(new Store(log), done);
     } else {

@@ -1,5 +1,6 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { validatedEnv } from '../config/validated-env';
 import { RequestLogging } from './request-logging';
 
 /**
@@ -16,7 +17,11 @@ import { RequestLogging } from './request-logging';
         pinoHttp: { logger: logging.root },
         // the pino-http middleware is RequestLogging's; nestjs-pino only binds its req.log
         useExisting: true,
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        // on Fastify a hook binds it (src/http/fastify-setup.ts): middie would bind Fastify's logger
+        forRoutes:
+          validatedEnv().HTTP_ADAPTER === 'fastify'
+            ? []
+            : [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
     }),
   ],

@@ -52,12 +52,21 @@ export function httpMetricsMiddleware(metrics: MetricsService) {
 }
 
 /**
- * The same on Fastify: its router matched before any hook runs, so the pattern is known at once
- * (`routeOptions.url`); requests the not-found handler answers are `unmatched`.
+ * The same on Fastify. Its router matches before any hook runs, so a request refused before its
+ * handler (a body that is not JSON) would carry its route: the label is the pattern
+ * (`routeOptions.url`) only once the request reached the handler's stage (`reached`, from a
+ * preHandler hook), as Express only knows a route once routing passed the body parser.
  */
-export function fastifyHttpMetrics(metrics: MetricsService) {
-  return (request: FastifyRouted, res: ServerResponse): void => {
-    const route = request.is404 ? UNMATCHED_ROUTE : routeLabel(request.routeOptions?.url);
-    timeRequest(metrics, request.raw, res, () => route);
+export function fastifyHttpMetrics(metrics: MetricsService): {
+  onRequest(request: FastifyRouted, res: ServerResponse): void;
+  reached(request: FastifyRouted): void;
+} {
+  const handled = new WeakSet<IncomingMessage>();
+  return {
+    onRequest: (request, res) =>
+      timeRequest(metrics, request.raw, res, () =>
+        handled.has(request.raw) ? routeLabel(request.routeOptions?.url) : UNMATCHED_ROUTE,
+      ),
+    reached: (request) => handled.add(request.raw),
   };
 }
