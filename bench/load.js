@@ -10,9 +10,8 @@ const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 const autocannon = require('autocannon');
 
-const { url, workload, connections, duration, warmup, maxId, overallRate, paced } = JSON.parse(
-  process.argv[2],
-);
+const { url, workload, connections, duration, warmup, maxId, overallRate, paced, paths } =
+  JSON.parse(process.argv[2]);
 
 let current;
 let stopped = false;
@@ -53,6 +52,13 @@ const REQUESTS = {
     },
   ],
   'get-hello': [{ method: 'GET', path: '/hello' }],
+  // the caller's own GETs (config.paths), a random one each time
+  'get-paths': [
+    {
+      method: 'GET',
+      setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }),
+    },
+  ],
   // the same body size as the product POST, so parsing costs are comparable
   'post-hello': [
     {

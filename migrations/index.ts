@@ -4,6 +4,7 @@ import { CreateItems1763866800000 } from './1763866800000-CreateItems';
 import { CreateOutbox1763870400000 } from './1763870400000-CreateOutbox';
 import { CreateLeases1763874000000 } from './1763874000000-CreateLeases';
 import { EventPositions1764547200000 } from './1764547200000-EventPositions';
+import { RetentionIndexes1764633600000 } from './1764633600000-RetentionIndexes';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateOutbox1763870400000,
   CreateLeases1763874000000,
   EventPositions1764547200000,
+  RetentionIndexes1764633600000,
 ];

@@ -12,6 +12,7 @@ import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RatesModule } from './rates/rates.module';
+import { RetentionModule } from './retention/retention.module';
 import { ProductsModule } from './products/products.module';
 import { SecurityModule } from './security/security.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         JobsModule,
         ProductsModule,
         RatesModule,
+        RetentionModule,
         GatewayModule,
         HealthModule,
         LiveModule.register(),

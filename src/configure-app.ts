@@ -54,11 +54,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
 /** Everything cross-cutting about HTTP; createApp calls it, as do tests that build the app. */
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
-  setUpHttp(
-    app,
-    corsOptions(config.get('security.corsOrigins', { infer: true })),
-    config.get('app.bodyLimit', { infer: true }),
-  );
+  setUpHttp(app, {
+    cors: corsOptions(config.get('security.corsOrigins', { infer: true })),
+    bodyLimit: config.get('app.bodyLimit', { infer: true }),
+    trustProxy: config.get('security.trustProxy', { infer: true }),
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
   app.useWebSocketAdapter(new GatewayWsAdapter(app));

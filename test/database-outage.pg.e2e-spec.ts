@@ -42,7 +42,7 @@ describe('Readiness while the database is unreachable', () => {
       statusCode: 503,
       message: 'not ready: database down',
       path: '/health/ready',
-      checks: { database: { status: 'down' }, nats: { status: 'up', state: 'off' } },
+      checks: { database: { status: 'down' }, nats: { status: 'down', state: 'off' } },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
     await t.http.get('/health').expect(200);

@@ -177,7 +177,7 @@ describe('Starting with NATS unreachable', () => {
       expect(down.status).toBe(200);
       expect(down.body.info).toMatchObject({
         database: { status: 'up' },
-        nats: { status: 'up', state: 'connecting' },
+        nats: { status: 'down', state: 'connecting' },
       });
       await nats.start();
       await pollUntil(

@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { expectErrorShape } from './helpers/error-shape';
 import { pollUntil } from './helpers/poll';
+import { nestedJson, prng } from './helpers/prng';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 /**
@@ -13,18 +14,6 @@ import { startTestApp, TestApp } from './helpers/test-app';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const GENERATED = 400;
-
-/** mulberry32: a tiny seeded PRNG, enough to vary the cases reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   label: string;
@@ -679,6 +668,24 @@ function seededCases(random: () => number, s: Seeded): Case[] {
         path,
         body: text,
         contentType: type,
+      };
+    },
+    () => {
+      // deeper than the 32 levels a body may nest, somewhere a DTO field expects a value
+      const depth = 33 + Math.floor(random() * 5000);
+      const [method, path, field] = pick([
+        ['POST', '/products', 'name'],
+        ['PUT', `/products/${p}`, 'description'],
+        ['PATCH', `/products/${p}`, 'price'],
+        ['POST', '/items', 'rate'],
+        ['PATCH', `/items/${i}`, 'code'],
+        ['POST', '/products/fetch_external', 'external_ids'],
+      ] as const);
+      return {
+        label: `${method} ${path} nested ${depth} deep in ${field}`,
+        method,
+        path,
+        body: `{"${field}":${nestedJson(depth)}}`,
       };
     },
   ];

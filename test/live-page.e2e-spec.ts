@@ -176,6 +176,9 @@ describe("The live page's files over HTTP", () => {
       ['/live', /^text\/html/],
       ['/live/live.js', /^text\/javascript/],
       ['/live/live.css', /^text\/css/],
+      ['/live/live-board.js', /^text\/javascript/],
+      ['/live/live-board.css', /^text\/css/],
+      ['/live/favicon.svg', /^image\/svg\+xml/],
     ] as const) {
       const res = await t.http.get(path).expect(200);
       expect(res.headers['content-type']).toMatch(type);

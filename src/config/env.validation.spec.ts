@@ -36,13 +36,11 @@ describe('validateEnv', () => {
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
-    ['DATABASE_URL', 'mysql://x'],
     ['EXTERNAL_CONCURRENCY', '0'],
     ['EXTERNAL_TIMEOUT_MS', '1.5'],
     ['API_TYPE', 'stocks'],
     ['NATS_URL', 'localhost:4222'],
     ['RATES_CRON', '* * *'],
-    ['API_KEYS', 'has space'],
     ['CORS_ORIGINS', 'example.com'],
     ['RATE_LIMIT_EXPENSIVE', '-1'],
     ['RATE_LIMIT_WINDOW_SECONDS', '0'],
@@ -53,6 +51,56 @@ describe('validateEnv', () => {
         `^Invalid configuration: ${name} .*\\(got "${value.replace(/[*.]/g, '\\$&')}"\\)$`,
       ),
     );
+  });
+
+  it.each([
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://admin:hunter2@db/x' }, /hunter2|mysql/],
+    ['API_KEYS', { API_KEYS: 'k1,has space' }, /has space|k1/],
+    ['NATS_PASSWORD', { NATS_PASSWORD: 'pw-x' }, /pw-x/],
+    ['NATS_TOKEN', { NATS_TOKEN: 'tok-z', NATS_USER: 'app', NATS_PASSWORD: 'pw-y' }, /tok-z|pw-y/],
+  ])('names %s but never shows its value', (name, env, secret) => {
+    expect(() => validateEnv(env)).toThrow(
+      new RegExp(`${name} .*\\(the value is a secret and is not shown\\)`),
+    );
+    expect(() => validateEnv(env)).not.toThrow(secret);
+  });
+
+  it('shows a URL setting without its user info', () => {
+    expect(() => validateEnv({ NATS_URL: 'nats://app:pw@host:4222 x' })).toThrow(
+      /NATS_URL .*\(got "nats:\/\/host:4222 x"\)$/,
+    );
+  });
+
+  it.each([
+    [{ NATS_USER: 'app' }, 'NATS_USER needs NATS_PASSWORD'],
+    [{ NATS_TLS_CERT_FILE: __filename }, 'NATS_TLS_CERT_FILE needs NATS_TLS_KEY_FILE'],
+    [{ NATS_TLS_KEY_FILE: __filename }, 'NATS_TLS_KEY_FILE needs NATS_TLS_CERT_FILE'],
+    [
+      { NATS_CREDS_FILE: __filename, NATS_TOKEN: 't' },
+      'NATS_CREDS_FILE is an auth method of its own',
+    ],
+    [
+      { NATS_TLS_CA_FILE: '/nonexistent/ca.pem' },
+      'NATS_TLS_CA_FILE must name a file this process can read',
+    ],
+    [{ NATS_CREDS_FILE: __dirname }, 'NATS_CREDS_FILE must name a file this process can read'],
+  ])('refuses NATS credentials that cannot work: %j', (env, message) => {
+    expect(() => validateEnv(env)).toThrow(message);
+  });
+
+  it('accepts each NATS auth method alone, and TLS files that exist', () => {
+    expect(validateEnv({ NATS_USER: 'app', NATS_PASSWORD: 'pw' })).toMatchObject({
+      NATS_USER: 'app',
+    });
+    expect(validateEnv({ NATS_TOKEN: 't' })).toMatchObject({ NATS_TOKEN: 't' });
+    expect(
+      validateEnv({
+        NATS_CREDS_FILE: __filename,
+        NATS_TLS_CA_FILE: __filename,
+        NATS_TLS_CERT_FILE: __filename,
+        NATS_TLS_KEY_FILE: __filename,
+      }),
+    ).toMatchObject({ NATS_CREDS_FILE: __filename });
   });
 
   it('accepts API keys, CORS origins and rate limits in their documented forms', () => {

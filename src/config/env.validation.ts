@@ -1,12 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { redactUrl } from '../common/redact-url';
 import { DatabaseSettings } from './settings/database.settings';
 import { EventsSettings } from './settings/events.settings';
 import { ExternalSettings } from './settings/external.settings';
 import { NatsSettings } from './settings/nats.settings';
 import { RatesSettings } from './settings/rates.settings';
+import { RetentionSettings } from './settings/retention.settings';
 import { SecuritySettings } from './settings/security.settings';
 import { ServerSettings } from './settings/server.settings';
+import { isSecret } from './settings/setting-decorators';
 
 /** Every area's settings, each a class with its defaults and rules (src/config/settings/). */
 const SETTINGS = [
@@ -17,6 +20,7 @@ const SETTINGS = [
   RatesSettings,
   SecuritySettings,
   EventsSettings,
+  RetentionSettings,
 ] as const;
 
 type Intersect<T> = (T extends unknown ? (x: T) => void : never) extends (x: infer I) => void
@@ -34,10 +38,14 @@ export class ConfigValidationError extends Error {
 }
 
 function describe(error: ValidationError, raw: Record<string, unknown>): string {
-  // show what the operator wrote, not what the transform made of it
-  const shown = JSON.stringify(raw[error.property] ?? error.value);
   const constraints = Object.values(error.constraints ?? {});
-  return `${constraints[0] ?? `${error.property} is invalid`} (got ${shown})`;
+  const problem = constraints[0] ?? `${error.property} is invalid`;
+  if (error.target && isSecret(error.target, error.property)) {
+    return `${problem} (the value is a secret and is not shown)`;
+  }
+  // show what the operator wrote, not what the transform made of it; a URL without its user info
+  const value: unknown = raw[error.property] ?? error.value;
+  return `${problem} (got ${JSON.stringify(typeof value === 'string' ? redactUrl(value) : value)})`;
 }
 
 function validateArea<T extends object>(

@@ -6,6 +6,7 @@ import { eventsConfig } from './events.config';
 import { externalConfig } from './external.config';
 import { natsConfig } from './nats.config';
 import { ratesConfig } from './rates.config';
+import { retentionConfig } from './retention.config';
 import { securityConfig } from './security.config';
 
 /** The namespaces ConfigModule loads; each maps the environment validated once at startup. */
@@ -17,6 +18,7 @@ export const configNamespaces = [
   externalConfig,
   natsConfig,
   ratesConfig,
+  retentionConfig,
   securityConfig,
 ];
 
@@ -27,6 +29,7 @@ export interface AllConfig {
   events: ConfigType<typeof eventsConfig>;
   external: ConfigType<typeof externalConfig>;
   rates: ConfigType<typeof ratesConfig>;
+  retention: ConfigType<typeof retentionConfig>;
   nats: ConfigType<typeof natsConfig>;
   security: ConfigType<typeof securityConfig>;
 }

@@ -40,3 +40,22 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
 }
+
+/** SQLite's result codes for a value the statement cannot store (constraint, size, type). */
+const SQLITE_DATA_CODES = new Set(['SQLITE_CONSTRAINT', 'SQLITE_TOOBIG', 'SQLITE_MISMATCH']);
+
+/**
+ * True when the database refused a statement for the values in it — PostgreSQL's classes 22
+ * (data exception) and 23 (integrity), SQLite's constraint, size and type errors — so the same
+ * rows would fail again while others need not. A unique violation is not one: callers treat it
+ * as a race with another writer.
+ */
+export function isDataRefusal(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || isUniqueViolation(error)) {
+    return false;
+  }
+  const { code } = error as { code?: unknown };
+  return (
+    typeof code === 'string' && (/^2[23][0-9A-Z]{3}$/.test(code) || SQLITE_DATA_CODES.has(code))
+  );
+}

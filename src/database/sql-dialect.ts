@@ -47,6 +47,40 @@ export class SqlDialect {
     return this.postgres ? `$${n}` : '?';
   }
 
+  /** Parameter `n` (1-based) by number, so one statement can use a value several times. */
+  numbered(n: number): string {
+    return this.postgres ? `$${n}` : `?${n}`;
+  }
+
+  /** The larger of two values of the same type. */
+  greatest(a: string, b: string): string {
+    return this.postgres ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
+  }
+
+  /** The smaller of two values of the same type. */
+  least(a: string, b: string): string {
+    return this.postgres ? `LEAST(${a}, ${b})` : `MIN(${a}, ${b})`;
+  }
+
+  /**
+   * The start of the UTC bucket of `seconds` (a divisor of a day) holding the timestamp `column`,
+   * as a value of the column's own type, so it compares with the column through its index. Epoch
+   * arithmetic: every such bucket boundary is a multiple of its width since 1970-01-01.
+   */
+  bucketStart(column: string, seconds: number, offsetSeconds = 0): string {
+    const width = integer(seconds);
+    const offset = integer(offsetSeconds);
+    if (this.postgres) {
+      return `(TIMESTAMP '1970-01-01' + (FLOOR(EXTRACT(EPOCH FROM ${column}) / ${width}) * ${width} + ${offset}) * INTERVAL '1 second')`;
+    }
+    return `strftime('%Y-%m-%d %H:%M:%f', (CAST(strftime('%s', ${column}) AS INTEGER) / ${width}) * ${width} + ${offset}, 'unixepoch')`;
+  }
+
+  /** The bucket after the one `bucketStart(column, seconds)` names. */
+  bucketEnd(column: string, seconds: number): string {
+    return this.bucketStart(column, seconds, seconds);
+  }
+
   /**
    * As TypeORM binds a Date column: SQLite stores UTC text `YYYY-MM-DD HH:MM:SS.sss` (so raw and
    * TypeORM-written rows sort and compare alike); pg takes the Date itself.
@@ -54,4 +88,28 @@ export class SqlDialect {
   timestamp(date: Date): string | Date {
     return this.postgres ? date : date.toISOString().replace('T', ' ').replace('Z', '');
   }
+
+  /**
+   * `id IN (subquery)` for a bounded DELETE. PostgreSQL may plan that as a hash join over a scan
+   * of the whole table; `= ANY(ARRAY(subquery))` makes it a lookup by the key for each id.
+   */
+  inSubquery(column: string, subquery: string): string {
+    return this.postgres ? `${column} = ANY(ARRAY(${subquery}))` : `${column} IN (${subquery})`;
+  }
+
+  /** A timestamp column read by raw SQL: pg parses it already; SQLite gives the UTC text. */
+  readTimestamp(value: unknown): Date {
+    if (value instanceof Date) {
+      return value;
+    }
+    return new Date(`${String(value).replace(' ', 'T')}Z`);
+  }
+}
+
+/** Only integers are written into SQL text. */
+function integer(value: number): number {
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`not an integer: ${value}`);
+  }
+  return value;
 }

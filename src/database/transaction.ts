@@ -32,3 +32,13 @@ export function transactionOf(manager: EntityManager): Transaction {
 export function openedTransaction(tx: Transaction): OpenTransaction {
   return tx as unknown as OpenTransaction;
 }
+
+/** Runs a write statement in `tx`; resolves with the rows it changed, as both drivers report it. */
+export async function affectedBy(tx: Transaction, sql: string, params: unknown[]): Promise<number> {
+  const runner = managerOf(tx).queryRunner;
+  if (!runner) {
+    throw new Error('a write runs inside a transaction');
+  }
+  const result = await runner.query(sql, params, true);
+  return result.affected ?? 0;
+}

@@ -103,7 +103,8 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
       description:
         'A message tells this instance how far the stream has got; what it lacks is read from ' +
         'its event store and passed on to its WebSocket clients in `seq` order, each once. ' +
-        'Malformed messages are dropped.',
+        'A message over 256 KiB, not JSON, or not matching its event in this catalog (name and ' +
+        'schema) is dropped and counted (`nats_events_dropped_total`).',
       channel: { $ref: `#/channels/${id}` },
       messages: channelRefs(id, names),
     };

@@ -31,6 +31,9 @@ export async function connectUntilStopped(
     noAsyncTraces: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: NATS_RETRY_MS,
+    // nats.js gives up after two refused logins in a row; credentials fixed on the server later
+    // (or a server restarted with its auth config) must find the service still trying
+    ignoreAuthErrorAbort: true,
   };
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) {

@@ -1,32 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { Events, JetStreamClient, NatsConnection as Connection } from 'nats';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Events, JetStreamClient, NatsConnection as Connection, NatsError } from 'nats';
 import { appConfig } from '../config/app.config';
 import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
+import { redactUrl } from '../common/redact-url';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
+import { asError, OutgoingEvent, PublishOutcome, publishCore } from './core-publish';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
 import { ensureStream, isRefusal, isStreamGone, publishToStream } from './jetstream';
+import { natsConnectOptions } from './nats-options';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export type JetStreamState = 'unknown' | 'available' | 'unavailable';
-
-/** One stored event on its way to NATS. */
-export interface OutgoingEvent {
-  seq: number;
-  subject: string;
-  data: string;
-  /** The envelope's id: the stream drops a repeat of it (`Nats-Msg-Id`). */
-  msgId: string;
-}
-
-/** What a publish did: the positions NATS took, the ones it refused for good, and why. */
-export interface PublishOutcome {
-  published: number[];
-  refused: { seq: number; reason: string }[];
-  /** Set when publishing stopped on a fault worth retrying (the rest were not taken). */
-  error?: Error;
-}
 
 /**
  * The service's own NATS connection for publishing. It never blocks startup: it connects in the
@@ -102,7 +89,7 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
       return { published: [], refused: [], error: new Error('the JetStream stream is not set up') };
     }
     if (!stream) {
-      return this.publishCore(connection, messages);
+      return publishCore(connection, messages, this.config.confirmTimeoutMs);
     }
     const timeout = this.config.confirmTimeoutMs;
     const acks = await Promise.allSettled(
@@ -128,54 +115,6 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     return outcome;
   }
 
-  /** Core NATS: the client refuses a message at once (too large), the flush confirms the rest. */
-  private async publishCore(
-    connection: Connection,
-    messages: OutgoingEvent[],
-  ): Promise<PublishOutcome> {
-    const outcome: PublishOutcome = { published: [], refused: [] };
-    const handed: number[] = [];
-    for (const { seq, subject, data } of messages) {
-      try {
-        connection.publish(subject, data);
-        handed.push(seq);
-      } catch (error) {
-        if (!isRefusal(error)) {
-          outcome.error = asError(error);
-          break;
-        }
-        outcome.refused.push({ seq, reason: String(error) });
-      }
-    }
-    const unconfirmed = await this.confirm(connection.flush());
-    if (unconfirmed) {
-      outcome.error ??= unconfirmed;
-    } else {
-      outcome.published = handed;
-    }
-    return outcome;
-  }
-
-  private async confirm(flushed: Promise<void>): Promise<Error | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        flushed,
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error('NATS did not confirm in time')),
-            this.config.confirmTimeoutMs,
-          );
-        }),
-      ]);
-      return undefined;
-    } catch (error) {
-      return asError(error);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** The stream of the service's events, created or updated on each (re)connection. */
   private async attachStream(connection: Connection): Promise<void> {
     try {
@@ -198,48 +137,64 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Connects, serves the connection until it closes, and starts over unless stopping. */
   private async connectInBackground(): Promise<void> {
-    try {
-      const connection = await connectUntilStopped(
-        // noEcho: the relay's own events never come back to this instance's fan-out
-        { servers: this.config.servers, name: this.app.instanceId, noEcho: true },
-        this.stopping.signal,
-        NATS_RETRY_MS,
-        (error, attempt) => {
-          if (attempt === 1) {
-            this.logger.warn(
-              `NATS not reachable yet (${String(error)}); trying every ${NATS_RETRY_MS} ms`,
-            );
-          }
-        },
-      );
-      this.connection = connection;
-      for (const { subject, handler } of this.subscriptions) {
-        connection.subscribe(subject, { callback: (_, msg) => handler(msg.data) });
-      }
-      await this.attachStream(connection);
-      this.state = 'connected';
-      this.logger.log(`connected to ${connection.getServer()}`);
-      for await (const status of connection.status()) {
-        if (status.type === Events.Disconnect) {
-          this.state = 'disconnected';
-          this.logger.warn('disconnected from NATS; reconnecting');
-        } else if (status.type === Events.Reconnect) {
-          await this.attachStream(connection);
-          this.state = 'connected';
-          this.logger.log('reconnected to NATS');
+    const options = {
+      ...natsConnectOptions(this.config),
+      name: this.app.instanceId,
+      // the relay's own events never come back to this instance's fan-out
+      noEcho: true,
+    };
+    while (!this.stopping.signal.aborted) {
+      try {
+        const connection = await connectUntilStopped(
+          options,
+          this.stopping.signal,
+          NATS_RETRY_MS,
+          (error, attempt) => {
+            if (attempt === 1) {
+              const refused = error instanceof NatsError && error.isAuthError();
+              this.logger.warn(
+                `${refused ? 'NATS refused the login' : 'NATS not reachable yet'} (${redactUrl(String(error))}); trying every ${NATS_RETRY_MS} ms`,
+              );
+            }
+          },
+        );
+        await this.serve(connection);
+      } catch (error) {
+        if (error instanceof StoppedBeforeConnect) {
+          return;
         }
+        this.logger.error(`NATS connection failed: ${redactUrl(String(error))}`);
+        await delay(NATS_RETRY_MS, undefined, { signal: this.stopping.signal }).catch(() => {});
       }
-    } catch (error) {
-      if (error instanceof StoppedBeforeConnect) {
-        return;
+      if (!this.stopping.signal.aborted) {
+        this.state = 'connecting';
+        this.logger.warn('the NATS connection closed; connecting again');
       }
-      this.state = 'disconnected';
-      this.logger.error(`NATS connection ended: ${String(error)}`);
     }
   }
-}
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  /** Subscribes, sets up the stream and follows the connection's status until it closes. */
+  private async serve(connection: Connection): Promise<void> {
+    this.connection = connection;
+    for (const { subject, handler } of this.subscriptions) {
+      connection.subscribe(subject, { callback: (_, msg) => handler(msg.data) });
+    }
+    await this.attachStream(connection);
+    this.state = 'connected';
+    this.logger.log(`connected to ${redactUrl(connection.getServer())}`);
+    for await (const status of connection.status()) {
+      if (status.type === Events.Disconnect) {
+        this.state = 'disconnected';
+        this.logger.warn('disconnected from NATS; reconnecting');
+      } else if (status.type === Events.Reconnect) {
+        await this.attachStream(connection);
+        this.state = 'connected';
+        this.logger.log('reconnected to NATS');
+      }
+    }
+    this.connection = undefined;
+    this.state = 'disconnected';
+  }
 }

@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { CustomStrategy, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, NatsConnection } from 'nats';
+import { redactUrl } from '../common/redact-url';
 import { connectUntilStopped } from './connect-until-stopped';
+import { NatsConnectOptions } from './nats-options';
 
 const codec = JSONCodec();
 /** Marks requests that came without Nest's packet, so the reply goes back without it too. */
@@ -73,10 +75,10 @@ class NatsTransportLogger extends Logger {
   override error(message: unknown, ...rest: [string?, string?]): void {
     if (typeof message === 'string' && message.startsWith(DISCONNECT)) {
       const server = /data: "([^"]*)"/.exec(message)?.[1] ?? 'the server';
-      this.warn(`NATS transport disconnected from ${server}; reconnecting`);
+      this.warn(`NATS transport disconnected from ${redactUrl(server)}; reconnecting`);
       return;
     }
-    super.error(message, ...rest);
+    super.error(typeof message === 'string' ? redactUrl(message) : message, ...rest);
   }
 }
 
@@ -104,10 +106,17 @@ export class NatsTransport extends ServerNats {
   }
 }
 
-/** The NATS microservice: never blocks startup, reconnects forever (see connectUntilStopped), serves plain and Nest siblings. */
-export function natsMicroserviceOptions(servers: string[], name: string): CustomStrategy {
+/**
+ * The NATS microservice: never blocks startup, reconnects forever (see connectUntilStopped),
+ * serves plain and Nest siblings; with the same servers, credentials and TLS as the service's
+ * own connection.
+ */
+export function natsMicroserviceOptions(
+  connection: NatsConnectOptions,
+  name: string,
+): CustomStrategy {
   const options: Required<NatsOptions>['options'] = {
-    servers,
+    ...connection,
     name: `${name}-rpc`,
     deserializer: new PlainOrNestDeserializer(),
     serializer: new PlainOrNestSerializer(),

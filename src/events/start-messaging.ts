@@ -1,7 +1,9 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { redactUrl } from '../common/redact-url';
 import { AllConfig } from '../config';
 import { StoppedBeforeConnect } from './connect-until-stopped';
+import { natsConnectOptions } from './nats-options';
 import { natsMicroserviceOptions } from './nats-transport';
 
 /**
@@ -11,20 +13,23 @@ import { natsMicroserviceOptions } from './nats-transport';
  */
 export function startMessaging(app: INestApplication): void {
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
-  const servers = config.get('nats.servers', { infer: true });
-  if (servers.length === 0) {
+  const nats = config.get('nats', { infer: true });
+  if (nats.servers.length === 0) {
     return;
   }
   app.connectMicroservice(
-    natsMicroserviceOptions(servers, config.get('app.instanceId', { infer: true })),
-    {
-      inheritAppConfig: true,
-    },
+    natsMicroserviceOptions(
+      natsConnectOptions(nats),
+      config.get('app.instanceId', { infer: true }),
+    ),
+    { inheritAppConfig: true },
   );
   app.startAllMicroservices().catch((error: unknown) => {
     // a shutdown before NATS was ever reachable: nothing failed
     if (!(error instanceof StoppedBeforeConnect)) {
-      new Logger('Messaging').error(`NATS microservice failed to start: ${String(error)}`);
+      new Logger('Messaging').error(
+        `NATS microservice failed to start: ${redactUrl(String(error))}`,
+      );
     }
   });
 }

@@ -1,39 +1,77 @@
+import { characterCount, truncateCharacters, withoutControlCharacters } from '../common/text';
 import { UpstreamError } from './upstream-error';
 import { ExternalProduct, EXTERNAL_ID_PATTERN, ProductSource } from './product-source';
 import { UpstreamHttp } from './upstream-http';
 
 type Mapper = (externalId: string, body: Record<string, unknown>) => ExternalProduct | string;
 
-/** A provider: where a product lives and how its body maps to ours (a string = what is wrong). */
+/** A provider: where a product lives and how its body maps to ours (a string: why it cannot). */
 interface ProviderShape {
   path: (encodedId: string) => string;
   map: Mapper;
 }
 
-const text = (value: unknown, max: number): string | undefined =>
-  typeof value === 'string' ? value.slice(0, max) : undefined;
+/** The limits a client's product has too (CreateProductDto). */
+const NAME_MAX = 255;
+const DESCRIPTION_MAX = 5000;
+
+const wrongShape = (expected: string) => `upstream body has the wrong shape: expected ${expected}`;
+
+/**
+ * Upstream text under the client's rules: control characters are removed (tab and line breaks
+ * kept in the description), and a name that is then empty or too long makes the product
+ * unusable (a string: why), rather than something to store cut or to fail a whole batch with.
+ */
+export function upstreamText(
+  title: string,
+  description: unknown,
+): { name: string; description: string } | string {
+  const name = withoutControlCharacters(title);
+  if (name === '') {
+    return 'upstream title is empty once control characters are removed';
+  }
+  const length = characterCount(name);
+  if (length > NAME_MAX) {
+    return `upstream title is ${length} characters long once control characters are removed (at most ${NAME_MAX})`;
+  }
+  return {
+    name,
+    description:
+      typeof description === 'string'
+        ? truncateCharacters(
+            withoutControlCharacters(description, { multiLine: true }),
+            DESCRIPTION_MAX,
+          )
+        : '',
+  };
+}
 
 export const PROVIDERS: Record<'dummyjson' | 'jsonplaceholder', ProviderShape> = {
   dummyjson: {
     path: (id) => `/products/${id}`,
     map: (externalId, body) => {
-      const name = text(body.title, 255);
       const price = body.price;
-      if (!name || typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
-        return 'expected a string title and a non-negative number price';
+      if (
+        typeof body.title !== 'string' ||
+        typeof price !== 'number' ||
+        !Number.isFinite(price) ||
+        price < 0
+      ) {
+        return wrongShape('a string title and a non-negative number price');
       }
-      return { externalId, name, description: text(body.description, 5000) ?? '', price };
+      const text = upstreamText(body.title, body.description);
+      return typeof text === 'string' ? text : { externalId, ...text, price };
     },
   },
   jsonplaceholder: {
     path: (id) => `/posts/${id}`,
     map: (externalId, body) => {
-      const name = text(body.title, 255);
-      if (!name) {
-        return 'expected a string title';
+      if (typeof body.title !== 'string') {
+        return wrongShape('a string title');
       }
+      const text = upstreamText(body.title, body.body);
       // that API has no prices
-      return { externalId, name, description: text(body.body, 5000) ?? '', price: 0 };
+      return typeof text === 'string' ? text : { externalId, ...text, price: 0 };
     },
   },
 };
@@ -66,7 +104,7 @@ export class HttpProductSource extends ProductSource {
     }
     const mapped = this.shape.map(externalId, data as Record<string, unknown>);
     if (typeof mapped === 'string') {
-      throw new UpstreamError('bad_body', `upstream body has the wrong shape: ${mapped}`, status);
+      throw new UpstreamError('bad_body', mapped, status);
     }
     return mapped;
   }

@@ -9,6 +9,7 @@ import { EventsGateway } from './events.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { HandshakeGate } from './handshake-gate';
 import { WEBSOCKET_CHANNEL } from './frames';
+import { RemoteEnvelopeCheck } from './remote-envelope.check';
 import { RemoteEventsListener } from './remote-events.listener';
 
 /**
@@ -22,6 +23,7 @@ import { RemoteEventsListener } from './remote-events.listener';
     EventReplay,
     EventFanoutListener,
     RemoteEventsListener,
+    RemoteEnvelopeCheck,
     GatewayMetrics,
     HandshakeGate,
   ],

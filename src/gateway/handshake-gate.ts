@@ -5,6 +5,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { eventsConfig } from '../config/events.config';
 import { securityConfig } from '../config/security.config';
 import { MetricsService } from '../metrics/metrics.service';
+import { clientAddress } from '../security/client-address';
 import { originAllowed } from './handshake-origin';
 
 /** Why a handshake was refused: the `reason` label of websocket_handshakes_refused_total. */
@@ -93,9 +94,4 @@ export class HandshakeGate {
       this.perAddress.delete(address);
     }
   }
-}
-
-/** The peer's address; behind a proxy (TRUST_PROXY) the proxy-aware client address belongs here. */
-function clientAddress(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? 'unknown';
 }

@@ -1,21 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckResult,
-  HealthCheckService,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
-import { NatsHealthIndicator } from './nats.health';
+import { HealthCheck, HealthCheckResult } from '@nestjs/terminus';
+import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly nats: NatsHealthIndicator,
-  ) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @Get()
   @ApiOperation({
@@ -35,9 +26,6 @@ export class HealthController {
       'connected; while it is not, readiness stays 200 (REST works without NATS).',
   })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
-      () => this.nats.check(),
-    ]);
+    return this.readiness.check();
   }
 }

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { NatsHealthIndicator } from './nats.health';
+import { ReadinessService } from './readiness.service';
 
 @Module({
   imports: [TerminusModule],
   controllers: [HealthController],
-  providers: [NatsHealthIndicator],
+  providers: [NatsHealthIndicator, ReadinessService],
 })
 export class HealthModule {}

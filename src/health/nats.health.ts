@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { NatsConnection } from '../events/nats-connection';
 
-/** Reports NATS state; NATS down is shown but never makes the service unready (events wait in the outbox). */
+/**
+ * NATS as readiness reports it: `up` only while connected; otherwise `down` with its state (off,
+ * connecting, disconnected). Never a reason to be unready: events wait in the outbox meanwhile.
+ */
 @Injectable()
 export class NatsHealthIndicator {
   constructor(
@@ -11,6 +14,8 @@ export class NatsHealthIndicator {
   ) {}
 
   check(key = 'nats'): HealthIndicatorResult {
-    return this.indicator.check(key).up({ state: this.nats.state, jetstream: this.nats.jetstream });
+    const details = { state: this.nats.state, jetstream: this.nats.jetstream };
+    const check = this.indicator.check(key);
+    return this.nats.connected ? check.up(details) : check.down(details);
   }
 }

@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jsonContentTypeMiddleware } from '../common/json-content-type';
 import { requestIdMiddleware } from '../common/request-id';
@@ -7,6 +6,7 @@ import { RequestLogging } from '../logging/request-logging';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { securityHeaders } from '../security/http-security';
+import type { HttpSetup } from './http-setup';
 
 /**
  * The cross-cutting HTTP layer as Express middleware, in order: request id, request log line,
@@ -15,11 +15,14 @@ import { securityHeaders } from '../security/http-security';
  */
 export function setUpExpress(
   nest: INestApplication,
-  cors: CorsOptions | undefined,
-  bodyLimit: string,
+  { cors, bodyLimit, trustProxy }: HttpSetup,
 ): void {
   const app = nest as NestExpressApplication;
   app.disable('x-powered-by');
+  if (trustProxy !== undefined) {
+    // req.ip then comes from X-Forwarded-For, through the trusted hops only
+    app.set('trust proxy', trustProxy);
+  }
   app.use(requestIdMiddleware);
   app.use(app.get(RequestLogging).middleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));

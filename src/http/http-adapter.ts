@@ -1,12 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
-import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
 import { PrototypedExpressAdapter } from '../common/express-adapter';
 import { assignRequestId } from '../common/request-id';
+import { parseTrustProxy } from '../config/trust-proxy';
 import { bodyLimitBytes } from './body-limit';
 import { setUpExpress } from './express-setup';
+import { fastifyServerFactory, trustFunction } from './fastify-server';
+import type { HttpSetup } from './http-setup';
 import { setUpFastify } from './fastify-setup';
 
 export type HttpAdapterKind = 'express' | 'fastify';
@@ -15,15 +17,21 @@ export type HttpAdapterKind = 'express' | 'fastify';
 export interface HttpAdapterSettings {
   HTTP_ADAPTER: HttpAdapterKind;
   BODY_LIMIT: string;
+  TRUST_PROXY: string;
 }
+
 
 /** The HTTP adapter HTTP_ADAPTER names; the one place the choice is made. */
 export function createHttpAdapter(env: HttpAdapterSettings): AbstractHttpAdapter {
   if (env.HTTP_ADAPTER === 'express') {
     return new PrototypedExpressAdapter();
   }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY) ?? undefined;
   return new FastifyAdapter({
     bodyLimit: bodyLimitBytes(env.BODY_LIMIT),
+    // set here, on the instance: Fastify has no later `app.set('trust proxy')`
+    trustProxy: trustFunction(trustProxy),
+    serverFactory: fastifyServerFactory(trustProxy),
     // the request id (a sane X-Request-Id, or a new one) is Fastify's request.id too
     genReqId: (req: unknown) => assignRequestId(req as IncomingMessage),
     // as on Express: the listening socket closes at shutdown, requests in flight still finish
@@ -35,14 +43,11 @@ export function createHttpAdapter(env: HttpAdapterSettings): AbstractHttpAdapter
 }
 
 /** Request id, logs, metrics, security headers, CORS and the JSON body, on either adapter. */
-export function setUpHttp(
-  app: INestApplication,
-  cors: CorsOptions | undefined,
-  bodyLimit: string,
-): void {
+export function setUpHttp(app: INestApplication, setup: HttpSetup): void {
   if (app.getHttpAdapter().getType() === 'fastify') {
-    setUpFastify(app, cors, bodyLimit);
+    // TRUST_PROXY went into the Fastify instance (createHttpAdapter)
+    setUpFastify(app, setup.cors, setup.bodyLimit);
   } else {
-    setUpExpress(app, cors, bodyLimit);
+    setUpExpress(app, setup);
   }
 }

@@ -22,7 +22,8 @@ import { OrphanJobSweeper } from './orphan-job-sweeper.service';
     JobsMetrics,
     { provide: JobsRepository, useClass: JobsTypeormRepository },
   ],
-  // the leases too: the rates schedule takes one to run once per tick across instances
-  exports: [JobRunner, LeasesModule],
+  // the leases too: the rates schedule takes one to run once per tick across instances;
+  // the repository for retention's prune of ended jobs
+  exports: [JobRunner, LeasesModule, JobsRepository],
 })
 export class JobsModule {}

@@ -14,4 +14,6 @@ export abstract class JobsRepository {
    * is still `running`: a record that has ended is final. False when it had ended already.
    */
   abstract updateIfRunning(tx: Transaction, job: Job): Promise<boolean>;
+  /** Retention: deletes up to `limit` jobs that ended before `before` (never a running one). */
+  abstract pruneEnded(tx: Transaction, before: Date, limit: number): Promise<number>;
 }

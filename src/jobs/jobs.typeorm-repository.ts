@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { managerOf, Transaction } from '../database/transaction';
+import { affectedBy, managerOf, Transaction } from '../database/transaction';
+import { SqlDialect } from '../database/sql-dialect';
 import { Page } from '../common/pagination.dto';
 import { Job } from './entities/job.entity';
 import { JobsRepository } from './jobs.repository';
 
 @Injectable()
 export class JobsTypeormRepository extends JobsRepository {
-  constructor(@InjectRepository(Job) private readonly repo: Repository<Job>) {
+  constructor(
+    @InjectRepository(Job) private readonly repo: Repository<Job>,
+    private readonly sql: SqlDialect,
+  ) {
     super();
   }
 
@@ -49,5 +53,15 @@ export class JobsTypeormRepository extends JobsRepository {
       .getRepository(Job)
       .update({ id: job.id, state: 'running' }, fields);
     return (result.affected ?? 0) > 0;
+  }
+
+  pruneEnded(tx: Transaction, before: Date, limit: number): Promise<number> {
+    const { sql } = this;
+    // a running job has no finished_at, and is excluded by name too: its record is never pruned
+    const ended = `SELECT id FROM jobs WHERE finished_at < ${sql.param(1)} AND state <> 'running' LIMIT ${sql.param(2)}`;
+    return affectedBy(tx, `DELETE FROM jobs WHERE ${sql.inSubquery('id', ended)}`, [
+      sql.timestamp(before),
+      limit,
+    ]);
   }
 }

@@ -6,8 +6,9 @@ export function documentLivePage(document: OpenAPIObject): void {
     get: {
       summary: 'The live page (HTML)',
       description:
-        'Events from `/ws/items` as they happen, a live chart of a rate (its history, then the ' +
-        'stream), a form that creates an item. Reconnects by itself.',
+        'A rates board kept live from `/ws/items` (rate, last change, sparkline per item), a chart ' +
+        'of one item (line or candlesticks by interval), a conversion box over `/convert`, rate ' +
+        'and product events listed apart, a form that creates an item. Reconnects by itself.',
       operationId: 'livePage',
       parameters: [],
       responses: {

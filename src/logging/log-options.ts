@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Options as HttpLogOptions } from 'pino-http';
+import { CENSOR, redactUrl } from '../common/redact-url';
 import { CLIENT_CLOSED } from '../metrics/http-metrics.middleware';
+import { AddressedRequest, clientAddress } from '../security/client-address';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -25,21 +27,10 @@ export const REDACTED_PATHS = [
   '*.apiKeys',
   '*.password',
 ];
-export const CENSOR = '[redacted]';
-
-/** Query parameters that carry credentials in URLs (some rate APIs take their key this way). */
-const SECRET_QUERY =
-  /([?&](?:api[_-]?key|access[_-]?key|apikey|key|token|access_token|secret|password|signature|sig)=)[^&#]*/gi;
-
-/** A URL with the values of credential-like query parameters replaced. */
-export function redactUrl(url: string): string {
-  return url.includes('=') ? url.replace(SECRET_QUERY, `$1${CENSOR}`) : url;
-}
-
-/** Every line's `url` (requests and outbound calls) loses credential-like query values. */
+/** Every line's `url` (requests and outbound calls) loses user info and credential-like query values. */
 function redactUrlField(object: Record<string, unknown>): Record<string, unknown> {
   const url = object.url;
-  if (typeof url !== 'string' || !url.includes('=')) {
+  if (typeof url !== 'string' || !/[=@]/.test(url)) {
     return object;
   }
   return { ...object, url: redactUrl(url) };
@@ -88,7 +79,7 @@ export function createRootLogger(
   return destination ? pino(options, destination) : pino(options);
 }
 
-type Req = IncomingMessage & { id?: unknown; originalUrl?: string };
+type Req = IncomingMessage & AddressedRequest & { id?: unknown; originalUrl?: string };
 
 /** The one line per request: what an operator greps for. */
 function requestLine(req: Req, res: ServerResponse, durationMs: number): Record<string, unknown> {
@@ -99,6 +90,8 @@ function requestLine(req: Req, res: ServerResponse, durationMs: number): Record<
     url: req.originalUrl ?? req.url,
     status,
     duration_ms: durationMs,
+    // the address protected mode and the rate limits saw (TRUST_PROXY applied)
+    client: clientAddress(req),
     outcome: !finished
       ? 'aborted'
       : status >= 500
@@ -114,7 +107,7 @@ const omit = (): undefined => undefined;
 /**
  * pino-http, tuned: the request id (X-Request-Id, set before this runs) is bound as `request_id`
  * to every line logged while the request is handled, and the request ends with one flat line —
- * method, url, status, duration_ms, outcome — never headers, so keys and cookies stay out.
+ * method, url, status, duration_ms, client, outcome — never headers, so keys and cookies stay out.
  */
 export function requestLogOptions(logger: Logger): HttpLogOptions<Req> {
   return {

@@ -86,6 +86,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly natsDropped = new Counter({
+    name: 'nats_events_dropped_total',
+    help: 'Messages on the event subjects dropped before the WebSocket fan-out, by reason (unknown_event, schema, oversized, malformed)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly retentionPrunedRows = new Counter({
+    name: 'retention_pruned_rows_total',
+    help: 'Rows deleted by retention, by table (item_history, jobs)',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   /** Per host, per outcome: the labelled children, so an attempt costs two map lookups. */
   private readonly upstream = new Map<string, Map<string, UpstreamSeries>>();
   /** Hosts whose circuit gauge has a value. */
@@ -190,6 +204,21 @@ export class MetricsService {
 
   outboxPublishFailed(): void {
     this.outboxFailures.inc();
+  }
+
+  retentionPruned(table: string, rows: number): void {
+    this.retentionPrunedRows.inc({ table }, rows);
+  }
+
+  /** Each reason's series shows from the start (at 0), so an alert can use `increase()` at once. */
+  natsEventReasons(reasons: readonly string[]): void {
+    for (const reason of reasons) {
+      this.natsDropped.labels(reason).inc(0);
+    }
+  }
+
+  natsEventDropped(reason: string): void {
+    this.natsDropped.labels(reason).inc();
   }
 }
 

@@ -49,6 +49,14 @@ export const failedUpstream = (externalId: string, error: UpstreamError): FetchO
   failure: error.failure,
 });
 
+/** The database refused this product's row (the rest of its batch was written without it). */
+export const refusedByDatabase = (externalId: string, error: unknown): FetchOutcome => ({
+  externalId,
+  status: 'failed',
+  product: null,
+  error: `the database refused it: ${(error instanceof Error ? error.message : String(error)).slice(0, 300)}`,
+});
+
 /** A fetched product needs a write unless the stored one has the same content already. */
 export function needsWrite(current: Product | undefined, fetched: ExternalProduct): boolean {
   return (

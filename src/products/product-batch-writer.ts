@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isUniqueViolation } from '../database/database-errors';
+import { isDataRefusal, isUniqueViolation } from '../database/database-errors';
 import { Transaction } from '../database/transaction';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { ExternalProduct } from '../external/product-source';
 import { ProductDto } from './dto/product.dto';
 import { Product } from './entities/product.entity';
-import { FetchOutcome, needsWrite, writtenOutcome } from './import-outcomes';
+import { FetchOutcome, needsWrite, refusedByDatabase, writtenOutcome } from './import-outcomes';
 import { ProductsRepository } from './products.repository';
 
 /** Rows written per transaction: small enough that other writers never wait long for the SQLite queue. */
@@ -31,11 +31,38 @@ export class ProductBatchWriter {
     const found = fetched.filter((f): f is ExternalProduct => !('status' in f));
     const written = new Map<string, FetchOutcome>();
     for (let i = 0; i < found.length; i += WRITE_BATCH) {
-      for (const outcome of await this.upsert(found.slice(i, i + WRITE_BATCH))) {
+      for (const outcome of await this.upsertOrEach(found.slice(i, i + WRITE_BATCH))) {
         written.set(outcome.externalId, outcome);
       }
     }
     return fetched.map((f) => ('status' in f ? f : (written.get(f.externalId) as FetchOutcome)));
+  }
+
+  /**
+   * The source cleans what it maps (HttpProductSource), which leaves nothing known that the
+   * database would refuse; but a batch is one statement, so should a row still be refused for
+   * its values (a constraint an operator added, a provider that cleans less), the batch is
+   * written again row by row and only that row fails — never its whole batch or page.
+   */
+  private async upsertOrEach(records: ExternalProduct[]): Promise<FetchOutcome[]> {
+    try {
+      return await this.upsert(records);
+    } catch (error) {
+      if (!isDataRefusal(error)) {
+        throw error;
+      }
+      if (records.length === 1) {
+        return [refusedByDatabase(records[0].externalId, error)];
+      }
+      this.logger.warn(
+        `the database refused a batch of ${records.length} products (${String(error)}); writing them one by one`,
+      );
+    }
+    const outcomes: FetchOutcome[] = [];
+    for (const record of records) {
+      outcomes.push(...(await this.upsertOrEach([record])));
+    }
+    return outcomes;
   }
 
   /**

@@ -38,6 +38,8 @@ import { ListProductsQueryDto } from './dto/list-products-query.dto';
 import { ProductDto } from './dto/product.dto';
 import { UpdateProductDto } from './dto/update-product.dto';
 import { ProductsService } from './products.service';
+import { Caller, CallerOf } from '../security/caller';
+import { ExternalIdBudget } from '../security/external-id-budget';
 import { RateLimited } from '../security/security.decorators';
 
 @ApiTags('products')
@@ -47,6 +49,7 @@ export class ProductsController {
   constructor(
     private readonly products: ProductsService,
     private readonly importer: ProductImportService,
+    private readonly idBudget: ExternalIdBudget,
   ) {}
 
   @Get()
@@ -69,13 +72,15 @@ export class ProductsController {
 
   @Post('fetch_external')
   @HttpCode(200)
-  @RateLimited()
+  @RateLimited('the call would take this client over RATE_LIMIT_EXTERNAL_IDS ids in the window')
   @ApiOperation({
     summary: 'Create or update products from the external product API',
     description:
       'Body `{"external_ids": [...]}`, a bare array, or repeated `?external_id=` query parameters; 1..1000 ids, ' +
       'each a positive integer or 1 to 64 letters, digits, `_` or `-`. Fetched concurrently; per-id results. 502 when the ' +
-      'upstream failed for every id (504 when all timed out), 503 with Retry-After while its circuit is open.',
+      'upstream failed for every id (504 when all timed out), 503 with Retry-After while its circuit is open. ' +
+      'Each client (its API key, else its address) may ask for RATE_LIMIT_EXTERNAL_IDS ids per window; a call ' +
+      'that would go over is refused whole (429).',
   })
   @ApiBody({
     schema: {
@@ -101,10 +106,11 @@ export class ProductsController {
   async fetchExternal(
     @Body() body: unknown,
     @Query('external_id') queryIds: unknown,
+    @CallerOf() caller: Caller,
   ): Promise<FetchExternalResultDto> {
-    return FetchExternalResultDto.from(
-      await this.importer.fetchExternal(parseExternalIds(body, queryIds)),
-    );
+    const ids = parseExternalIds(body, queryIds);
+    this.idBudget.spend(caller, ids.length);
+    return FetchExternalResultDto.from(await this.importer.fetchExternal(ids));
   }
 
   @Post('refresh_all')

@@ -8,6 +8,8 @@ import { ListProductsQueryDto } from './dto/list-products-query.dto';
 import { ProductDto } from './dto/product.dto';
 import { ProductImportService } from './product-import.service';
 import { ProductsService } from './products.service';
+import { Caller, CallerOf } from '../security/caller';
+import { ExternalIdBudget } from '../security/external-id-budget';
 import { RequiresApiKey } from '../security/security.decorators';
 
 /** Products for sibling services over NATS request-reply; the same validation as REST. */
@@ -16,6 +18,7 @@ export class ProductsMessagesController {
   constructor(
     private readonly products: ProductsService,
     private readonly importer: ProductImportService,
+    private readonly idBudget: ExternalIdBudget,
   ) {}
 
   @MessagePattern('products.get', { queue: RPC_QUEUE })
@@ -30,9 +33,12 @@ export class ProductsMessagesController {
 
   @MessagePattern('products.fetch_external', { queue: RPC_QUEUE })
   @RequiresApiKey()
-  async fetchExternal(@Payload() body: unknown): Promise<FetchExternalResultDto> {
-    return FetchExternalResultDto.from(
-      await this.importer.fetchExternal(parseExternalIds(body, undefined)),
-    );
+  async fetchExternal(
+    @Payload() body: unknown,
+    @CallerOf() caller: Caller,
+  ): Promise<FetchExternalResultDto> {
+    const ids = parseExternalIds(body, undefined);
+    this.idBudget.spend(caller, ids.length);
+    return FetchExternalResultDto.from(await this.importer.fetchExternal(ids));
   }
 }

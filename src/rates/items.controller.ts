@@ -2,10 +2,12 @@ import { Body, Controller, Get, Param, Patch, Post, Query, UseInterceptors } fro
 import {
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { DeleteById } from '../common/delete-by-id.decorator';
@@ -15,7 +17,7 @@ import { ID_PARAM } from '../common/entity-id';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
 import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
-import { HistoryPointDto, ItemDto } from './dto/item.dto';
+import { HistoryBucketDto, HistoryPointDto, ItemDto } from './dto/item.dto';
 import { ItemsService } from './items.service';
 
 @ApiTags('items')
@@ -51,15 +53,26 @@ export class ItemsController {
   @ApiOperation({
     summary: "An item's past rates, newest first",
     description:
-      'One point per change of the rate (REST or sync): at most `limit`, recorded at or after `since`.',
+      'The raw points (one per change of the rate, REST or sync), or with `interval` OHLC buckets (UTC boundaries, only buckets with points).',
   })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: [HistoryPointDto] })
+  @ApiExtraModels(HistoryPointDto, HistoryBucketDto)
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { type: 'array', items: { $ref: getSchemaPath(HistoryPointDto) } },
+        { type: 'array', items: { $ref: getSchemaPath(HistoryBucketDto) } },
+      ],
+    },
+  })
   @ApiErrorResponses(400, 404)
   async history(
     @Param('id', ParseIdPipe) id: number,
     @Query() query: HistoryQueryDto,
-  ): Promise<HistoryPointDto[]> {
+  ): Promise<HistoryPointDto[] | HistoryBucketDto[]> {
+    if (query.interval) {
+      return (await this.items.buckets(id, query)).map((bucket) => HistoryBucketDto.from(bucket));
+    }
     return (await this.items.history(id, query)).map((point) => HistoryPointDto.from(point));
   }
 

@@ -5,11 +5,11 @@ import { writeOrConflict } from '../common/write-or-conflict';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DomainEvents } from '../events/domain-events.service';
 import { CreateItemDto, UpdateItemDto } from './dto/create-item.dto';
-import { HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
+import { HISTORY_INTERVALS, HistoryQueryDto, ListItemsQueryDto } from './dto/item-queries.dto';
 import { ItemDto } from './dto/item.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
-import { ItemsRepository } from './items.repository';
+import { HistoryBucket, ItemsRepository } from './items.repository';
 
 const pairTaken = (pair: { base?: string; code?: string }): string =>
   `an item for this base and code${pair.base ? ` (${pair.base}/${pair.code ?? '…'})` : ''} already exists`;
@@ -37,7 +37,17 @@ export class ItemsService {
 
   async history(id: number, query: HistoryQueryDto): Promise<RateHistory[]> {
     await this.get(id);
-    return this.items.history(id, query.limit, query.since);
+    return this.items.history(id, query.limit, { since: query.since, until: query.until });
+  }
+
+  /** OHLC buckets of `query.interval`, computed by the database. */
+  async buckets(id: number, query: HistoryQueryDto): Promise<HistoryBucket[]> {
+    await this.get(id);
+    const seconds = HISTORY_INTERVALS[query.interval ?? '1d'];
+    return this.items.buckets(id, seconds, query.limit, {
+      since: query.since,
+      until: query.until,
+    });
   }
 
   async create(dto: CreateItemDto): Promise<Item> {
@@ -71,7 +81,9 @@ export class ItemsService {
       Object.assign(current, {
         ...(dto.code !== undefined && { code: dto.code }),
         ...(dto.base !== undefined && { base: dto.base }),
-        ...(rateChanged && { rate: dto.rate, source: 'manual' }),
+        // a client's rate, or a client taking the item over, is manual from now on
+        ...((rateChanged || dto.source !== undefined) && { source: 'manual' }),
+        ...(rateChanged && { rate: dto.rate }),
         updatedAt: now,
       });
       await this.items.update(tx, current);

@@ -2,12 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
-import { managerOf, Transaction } from '../database/transaction';
+import { affectedBy, managerOf, Transaction } from '../database/transaction';
 import { insertWithId } from '../database/insert-with-id';
 import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
-import { ItemListFilter, ItemsRepository, NewHistoryPoint, NewItem } from './items.repository';
+import { historyBucketsQuery } from './history-buckets.query';
+import {
+  HistoryBucket,
+  HistoryRange,
+  ItemListFilter,
+  ItemsRepository,
+  NewHistoryPoint,
+  NewItem,
+  RateEdge,
+} from './items.repository';
 
 @Injectable()
 export class ItemsTypeormRepository extends ItemsRepository {
@@ -72,16 +81,78 @@ export class ItemsTypeormRepository extends ItemsRepository {
     }
   }
 
-  history(itemId: number, limit: number, since?: Date): Promise<RateHistory[]> {
+  history(itemId: number, limit: number, range: HistoryRange = {}): Promise<RateHistory[]> {
     const query = this.points
       .createQueryBuilder('h')
       .where('h.itemId = :itemId', { itemId })
       .orderBy('h.recordedAt', 'DESC')
       .addOrderBy('h.id', 'DESC')
       .limit(limit);
-    if (since) {
-      query.andWhere('h.recordedAt >= :since', { since: this.sql.timestamp(since) });
+    if (range.since) {
+      query.andWhere('h.recordedAt >= :since', { since: this.sql.timestamp(range.since) });
+    }
+    if (range.until) {
+      query.andWhere('h.recordedAt <= :until', { until: this.sql.timestamp(range.until) });
     }
     return query.getMany();
+  }
+
+  async buckets(
+    itemId: number,
+    seconds: number,
+    limit: number,
+    range: HistoryRange = {},
+  ): Promise<HistoryBucket[]> {
+    const query = historyBucketsQuery(this.sql, { itemId, seconds, limit, ...range });
+    const rows: Record<string, unknown>[] = await this.points.query(query.text, query.params);
+    return rows.map((row) => ({
+      start: this.sql.readTimestamp(row.start),
+      open: Number(row.open),
+      high: Number(row.high),
+      low: Number(row.low),
+      close: Number(row.close),
+      points: Number(row.points),
+    }));
+  }
+
+  async rates(at?: Date): Promise<RateEdge[]> {
+    if (!at) {
+      const items = await this.items.find();
+      return items.map((item) => ({
+        itemId: item.id,
+        base: item.base,
+        code: item.code,
+        rate: item.rate,
+        updatedAt: item.updatedAt,
+      }));
+    }
+    const inForce = `h.item_id = i.id AND h.recorded_at <= ${this.sql.numbered(1)}`;
+    const rows: Record<string, unknown>[] = await this.items.query(
+      `SELECT * FROM (
+         SELECT i.id, i.base, i.code,
+           (SELECT h.rate FROM item_history h WHERE ${inForce}
+             ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) AS rate,
+           (SELECT MAX(h.recorded_at) FROM item_history h WHERE ${inForce}) AS recorded_at
+         FROM items i
+       ) r WHERE r.rate IS NOT NULL`,
+      [this.sql.timestamp(at)],
+    );
+    return rows.map((row) => ({
+      itemId: Number(row.id),
+      base: String(row.base),
+      code: String(row.code),
+      rate: Number(row.rate),
+      updatedAt: this.sql.readTimestamp(row.recorded_at),
+    }));
+  }
+
+  pruneHistory(tx: Transaction, before: Date, limit: number): Promise<number> {
+    const { sql } = this;
+    // a bounded batch found through the recorded_at index: the writer is held only briefly
+    const old = `SELECT id FROM item_history WHERE recorded_at < ${sql.param(1)} LIMIT ${sql.param(2)}`;
+    return affectedBy(tx, `DELETE FROM item_history WHERE ${sql.inSubquery('id', old)}`, [
+      sql.timestamp(before),
+      limit,
+    ]);
   }
 }

@@ -5,6 +5,8 @@ import { ratesConfig } from '../config/rates.config';
 import { ExternalModule } from '../external/external.module';
 import { UpstreamHttp } from '../external/upstream-http';
 import { JobsModule } from '../jobs/jobs.module';
+import { ConversionController } from './conversion/conversion.controller';
+import { ConversionService } from './conversion/conversion.service';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
 import { ItemsController } from './items.controller';
@@ -41,9 +43,10 @@ function rateProvider(
 
 @Module({
   imports: [TypeOrmModule.forFeature([Item, RateHistory]), ExternalModule, JobsModule],
-  controllers: [ItemsController, ItemsMessagesController, TasksRunController],
+  controllers: [ItemsController, ConversionController, ItemsMessagesController, TasksRunController],
   providers: [
     ItemsService,
+    ConversionService,
     RatesSyncService,
     RatesScheduler,
     { provide: ItemsRepository, useClass: ItemsTypeormRepository },
@@ -54,5 +57,7 @@ function rateProvider(
         new RateProviders(config.apiTypes.map((type) => rateProvider(type, http, config))),
     },
   ],
+  // for retention's prune of the rate history
+  exports: [ItemsRepository],
 })
 export class RatesModule {}

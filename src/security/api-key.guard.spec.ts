@@ -13,17 +13,23 @@ class Handlers {
   read(): void {}
 }
 
-const config = (apiKeys: string[]) => ({
+const config = (apiKeys: string[], allowAnonymousWrites = false) => ({
   apiKeys,
+  allowAnonymousWrites,
+  trustProxy: undefined,
   corsOrigins: [] as string[],
-  rateLimit: { limit: 0, windowMs: 1000 },
+  rateLimit: { limit: 0, externalIds: 0, windowMs: 1000 },
 });
 
-function httpContext(method: string, headers: Record<string, string> = {}): ExecutionContext {
+function httpContext(
+  method: string,
+  headers: Record<string, string> = {},
+  ip = '127.0.0.1',
+): ExecutionContext {
   return {
     getType: () => 'http',
     getHandler: () => Handlers.prototype.read,
-    switchToHttp: () => ({ getRequest: () => ({ method, headers }) }),
+    switchToHttp: () => ({ getRequest: () => ({ method, headers, ip }) }),
   } as unknown as ExecutionContext;
 }
 
@@ -51,10 +57,36 @@ const rejection = (run: () => unknown): DomainError => {
 describe('ApiKeyGuard', () => {
   const guard = new ApiKeyGuard(config(['k1', 'k2']), new Reflector());
 
-  it('lets everything through when API_KEYS is empty', () => {
+  it('without API_KEYS (protected mode): writes from loopback and every NATS call pass', () => {
     const open = new ApiKeyGuard(config([]), new Reflector());
-    expect(open.canActivate(httpContext('DELETE'))).toBe(true);
+    for (const ip of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
+      expect(open.canActivate(httpContext('DELETE', {}, ip))).toBe(true);
+    }
     expect(open.canActivate(rpcContext(Handlers.prototype.write))).toBe(true);
+  });
+
+  it('without API_KEYS: a write from another address is 401 saying how to open writes', () => {
+    const open = new ApiKeyGuard(config([]), new Reflector());
+    for (const ip of ['203.0.113.7', '10.200.0.2', '::ffff:10.0.0.1', '2001:db8::1', '', 'junk']) {
+      const refused = rejection(() => open.canActivate(httpContext('POST', {}, ip)));
+      expect(refused.code).toBe(ErrorCode.Unauthorized);
+      expect(refused.message).toMatch(/without API keys.*API_KEYS.*ALLOW_ANONYMOUS_WRITES=true/);
+    }
+    for (const method of ['GET', 'HEAD', 'OPTIONS']) {
+      expect(open.canActivate(httpContext(method, {}, '203.0.113.7'))).toBe(true);
+    }
+  });
+
+  it('without API_KEYS and ALLOW_ANONYMOUS_WRITES=true: writes from anywhere pass', () => {
+    const anonymous = new ApiKeyGuard(config([], true), new Reflector());
+    expect(anonymous.canActivate(httpContext('PATCH', {}, '203.0.113.7'))).toBe(true);
+  });
+
+  it('with API_KEYS: the key decides, not the address', () => {
+    expect(guard.canActivate(httpContext('POST', { 'x-api-key': 'k1' }, '203.0.113.7'))).toBe(true);
+    expect(rejection(() => guard.canActivate(httpContext('POST', {}, '127.0.0.1'))).code).toBe(
+      ErrorCode.Unauthorized,
+    );
   });
 
   it('HTTP: reads pass without a key, writes need one of the keys', () => {

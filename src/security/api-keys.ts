@@ -20,12 +20,19 @@ export class ApiKeys {
   }
 
   matches(candidate: string): boolean {
+    return this.indexOf(candidate) >= 0;
+  }
+
+  /** The position of the matching key in API_KEYS, or -1. */
+  indexOf(candidate: string): number {
     const given = digest(candidate);
-    let found = false;
-    for (const known of this.digests) {
+    let found = -1;
+    this.digests.forEach((known, index) => {
       // no early exit: which key matched must not show either
-      found = timingSafeEqual(known, given) || found;
-    }
+      if (timingSafeEqual(known, given) && found < 0) {
+        found = index;
+      }
+    });
     return found;
   }
 }

@@ -1,15 +1,20 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { AddressedRequest, clientAddress } from './client-address';
 import { RATE_LIMITED } from './security.decorators';
 
 /**
  * @nestjs/throttler on the routes marked @RateLimited() only (HTTP), answering 429 through the
- * global filter in the standard error shape with Retry-After. Counts per client IP and route, in
- * this instance's memory.
+ * global filter in the standard error shape with Retry-After. Counts per client address (TRUST_PROXY
+ * applied) and route, in this instance's memory.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  protected override getTracker(req: AddressedRequest): Promise<string> {
+    return Promise.resolve(clientAddress(req));
+  }
+
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
     return Promise.resolve(
       context.getType() !== 'http' ||

@@ -11,14 +11,16 @@ export const RATE_LIMITED = 'security:rate-limited';
  */
 export const RequiresApiKey = (): MethodDecorator => SetMetadata(REQUIRES_API_KEY, true);
 
-/** An expensive HTTP route: at most RATE_LIMIT_EXPENSIVE calls per client and window, else 429. */
-export const RateLimited = (): MethodDecorator =>
+/**
+ * An expensive HTTP route: at most RATE_LIMIT_EXPENSIVE calls per client and window, else 429;
+ * `alsoWhen` names another reason the route answers 429, for its OpenAPI description.
+ */
+export const RateLimited = (alsoWhen?: string): MethodDecorator =>
   applyDecorators(
     SetMetadata(RATE_LIMITED, true),
     ApiResponse({
       status: 429,
-      description:
-        'Too many calls to this endpoint from this client; retry after Retry-After seconds',
+      description: `Too many calls to this endpoint from this client${alsoWhen ? `, or ${alsoWhen}` : ''}; retry after Retry-After seconds`,
       type: ErrorResponseDto,
       headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
     }),

@@ -22,6 +22,8 @@ export interface FakeUpstreamOptions {
   maxProductId: number;
   /** Added to every price, so a test can make the upstream data change. */
   priceOffset: number;
+  /** Per product (or post) id: the title and description (a post's body) to serve instead. */
+  overrides: Map<string, { title?: string; description?: string }>;
   /** exchangerate: rates per base; Binance: symbol → price. */
   fiatRates: Record<string, number>;
   cryptoPrices: Record<string, string>;
@@ -59,6 +61,7 @@ const defaults = (): FakeUpstreamOptions => ({
   faults: new Map(),
   maxProductId: 1_000_000,
   priceOffset: 0,
+  overrides: new Map(),
   fiatRates: { EUR: 0.92, GBP: 0.79, JPY: 151.3, CHF: 0.88 },
   cryptoPrices: {
     BTCUSDT: '67000.10',
@@ -180,15 +183,22 @@ export async function startFakeUpstream(port = 0, host = '127.0.0.1'): Promise<F
     if ((product || post) && !(numericId >= 1 && numericId <= options.maxProductId)) {
       send(res, 404, { message: `Product with id '${id}' not found` });
     } else if (product) {
+      const override = options.overrides.get(id);
       send(res, 200, {
         id: numericId,
-        title: `Product ${id}`,
-        description: `Description of product ${id}`,
+        title: override?.title ?? `Product ${id}`,
+        description: override?.description ?? `Description of product ${id}`,
         price: Math.round((numericId % 1000) * 1.5 * 100) / 100 + options.priceOffset,
         category: 'fake',
       });
     } else if (post) {
-      send(res, 200, { userId: 1, id: numericId, title: `Post ${id}`, body: `Body of post ${id}` });
+      const override = options.overrides.get(id);
+      send(res, 200, {
+        userId: 1,
+        id: numericId,
+        title: override?.title ?? `Post ${id}`,
+        body: override?.description ?? `Body of post ${id}`,
+      });
     } else if (fiat) {
       send(res, 200, {
         base: fiat[1].toUpperCase(),

@@ -12,12 +12,52 @@ export interface TestNatsOptions {
   jetstream?: boolean;
   /** The largest message the server takes (and tells its clients), in bytes. */
   maxPayload?: number;
+  /** Clients must log in: with a user and password, a token, or a JWT (operator mode). */
+  auth?: NatsServerAuth;
+  /** TLS with these PEM files; `verify`: clients must show a certificate that `ca` signed. */
+  tls?: { cert: string; key: string; ca?: string; verify?: boolean };
 }
+
+export type NatsServerAuth =
+  | { user: string; password: string }
+  | { token: string }
+  /** The operator's JWT, and each account's public key with its JWT (a memory resolver). */
+  | { operatorJwt: string; accounts: Record<string, string> };
+
+/** The server's config file for what has no command-line flag (or should stay off `ps`). */
+function configOf(options: TestNatsOptions, dir: string): string {
+  const lines: string[] = [];
+  if (options.maxPayload !== undefined) {
+    lines.push(`max_payload: ${options.maxPayload}`);
+  }
+  const { auth, tls } = options;
+  if (auth && 'user' in auth) {
+    lines.push(`authorization { user: ${q(auth.user)}, password: ${q(auth.password)} }`);
+  } else if (auth && 'token' in auth) {
+    lines.push(`authorization { token: ${q(auth.token)} }`);
+  } else if (auth) {
+    const operator = join(dir, 'operator.jwt');
+    writeFileSync(operator, auth.operatorJwt);
+    const preload = Object.entries(auth.accounts).map(([key, jwt]) => `${key}: ${q(jwt)}`);
+    lines.push(`operator: ${q(operator)}`, 'resolver: MEMORY');
+    lines.push(`resolver_preload: { ${preload.join(', ')} }`);
+  }
+  if (tls) {
+    const ca = tls.ca === undefined ? '' : `, ca_file: ${q(tls.ca)}`;
+    lines.push(
+      `tls { cert_file: ${q(tls.cert)}, key_file: ${q(tls.key)}${ca}, verify: ${tls.verify === true} }`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const q = (value: string): string => JSON.stringify(value);
 
 /** A nats-server of the test's own, on a free port, that the test may stop and start again. */
 export class TestNatsServer {
   private process?: ChildProcess;
   private readonly dir: string;
+  private log = '';
 
   private constructor(
     readonly port: number,
@@ -41,13 +81,14 @@ export class TestNatsServer {
     if (this.options.jetstream) {
       args.push('-js', '-sd', join(this.dir, 'jetstream'));
     }
-    if (this.options.maxPayload !== undefined) {
-      // max_payload has no command-line flag
-      const config = join(this.dir, 'nats.conf');
-      writeFileSync(config, `max_payload: ${this.options.maxPayload}\n`);
-      args.push('-c', config);
+    const config = configOf(this.options, this.dir);
+    if (config !== '') {
+      const file = join(this.dir, 'nats.conf');
+      writeFileSync(file, `${config}\n`);
+      args.push('-c', file);
     }
-    this.process = spawn('nats-server', args, { stdio: 'ignore' });
+    this.process = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.process.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     const end = Date.now() + 10_000;
     while (!(await canConnect(this.port))) {
       if (Date.now() > end) {
@@ -67,6 +108,11 @@ export class TestNatsServer {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** What the server has logged so far (e.g. its authorization errors). */
+  output(): string {
+    return this.log;
   }
 
   /** Stops the server for good and deletes its files (the JetStream store). */

@@ -17,6 +17,8 @@ export type JobCounts = Record<(typeof JOB_COUNTERS)[number], number>;
 @Entity({ name: 'jobs' })
 @Index('IDX_jobs_kind_state', ['kind', 'state'])
 @Index('IDX_jobs_started_at', ['startedAt'])
+// retention deletes ended jobs by age
+@Index('IDX_jobs_finished_at', ['finishedAt'])
 export class Job {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

@@ -1,17 +1,30 @@
-/* The live page's items and chart: one item's rate, its history first, then points from the
- * stream (uPlot, loaded before this module as a classic script). */
+/* The chart: the selected item (the first on the board until one is picked), as a line of its
+ * points (uPlot, loaded before this module as a classic script: its history, then the stream)
+ * or as candlesticks by interval (live-candles.js). */
+import { markSelected, onRowSelect } from './live-board.js';
+import {
+  candlePoint,
+  hideCandles,
+  onCandleStatus,
+  resizeCandles,
+  showCandles,
+} from './live-candles.js';
+import { getJson } from './live-dom.js';
 import { addNote } from './live-events.js';
+import { items, onItems, pair, rateMoved, sortedItems } from './live-items.js';
 
 const MAX_POINTS = 2000;
+const HEIGHT = 300;
 
 const byId = (id) => document.getElementById(id);
 const select = byId('item');
 const pointsOut = byId('points');
 const chartBox = byId('chart');
+const views = byId('views');
 
-/** id → item, as the last REST answer or event showed it. */
-const items = new Map();
 let selected = null;
+/** `line`, or a candle interval (`1m` … `1d`). */
+let view = 'line';
 /** time (ms) → rate of the selected item; keyed by time so a point seen twice is drawn once. */
 let points = new Map();
 /** While the history loads, points from the stream wait here (then merge): none is lost. */
@@ -19,50 +32,37 @@ let pendingPoints = null;
 let loadToken = 0;
 let plot = null;
 
-async function getJson(url) {
-  const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    throw new Error(`${url}: ${res.status}`);
-  }
-  return res.json();
-}
-
-async function loadItems() {
-  const list = await getJson('/items?limit=1000');
-  items.clear();
-  list.forEach((item) => items.set(item.id, item));
-  renderOptions();
-}
-
-export const pair = (item) => `${item.base}/${item.code}`;
-
 function renderOptions() {
-  const sorted = [...items.values()].sort((a, b) => pair(a).localeCompare(pair(b)));
+  const sorted = sortedItems();
   const options = [new Option(sorted.length ? '— pick an item —' : '— no items yet —', '')];
   sorted.forEach((item) => options.push(new Option(pair(item), String(item.id))));
   select.replaceChildren(...options);
   select.value = selected !== null && items.has(selected) ? String(selected) : '';
 }
 
-export function rememberItem(item) {
-  const known = items.get(item.id);
-  items.set(item.id, item);
-  if (!known || pair(known) !== pair(item)) {
-    renderOptions();
-  }
-}
-
 export async function selectItem(id) {
   selected = id;
   select.value = id === null ? '' : String(id);
+  markSelected(id);
   history.replaceState(null, '', id === null ? location.pathname : `#item=${id}`);
   points = new Map();
   destroyPlot();
+  hideCandles();
   if (id === null) {
     showPoints('no item selected');
     return;
   }
-  await loadHistory(id);
+  await load();
+}
+
+/** The selected item's data for the current view. */
+function load() {
+  if (view === 'line') {
+    return loadHistory(selected);
+  }
+  ++loadToken;
+  pendingPoints = null;
+  return showCandles(selected, view);
 }
 
 async function loadHistory(id) {
@@ -90,7 +90,8 @@ async function loadHistory(id) {
 
 /** A point when the selected item's rate moved (a rename or an unchanged rate adds none). */
 function addPoint(item) {
-  if (item.id !== selected) {
+  if (view !== 'line') {
+    candlePoint(item);
     return;
   }
   const time = Date.parse(item.updated_at);
@@ -106,32 +107,41 @@ function addPoint(item) {
   draw();
 }
 
-export function applyEvent({ event, payload }) {
-  switch (event) {
-    case 'item.created':
-    case 'item.updated':
-      rememberItem(payload);
-      addPoint(payload);
-      return;
-    case 'item.deleted':
-      items.delete(payload.id);
-      renderOptions();
-      if (payload.id === selected) {
-        void selectItem(null);
-        addNote(`${pair(payload)} was deleted`);
-      }
-      return;
-    case 'rates.synced':
-      (payload.changed || []).forEach((item) => {
-        rememberItem(item);
-        addPoint(item);
-      });
-      return;
-  }
-}
+const first = () => (items.size ? sortedItems()[0].id : null);
 
-function showPoints(text, count) {
-  pointsOut.dataset.points = String(count || 0);
+onItems((change) => {
+  if (change.kind === 'reload') {
+    renderOptions();
+    if (selected === null || !items.has(selected)) {
+      void selectItem(first());
+    } else {
+      markSelected(selected);
+      void load();
+    }
+    return;
+  }
+  const { item, before } = change;
+  if (change.kind === 'deleted') {
+    renderOptions();
+    if (item.id === selected) {
+      addNote(`${pair(item)} was deleted`);
+      void selectItem(first());
+    }
+    return;
+  }
+  if (!before || pair(before) !== pair(item)) {
+    renderOptions();
+  }
+  if (selected === null) {
+    void selectItem(item.id);
+  } else if (item.id === selected && (!before || rateMoved(change))) {
+    addPoint(item);
+  }
+});
+
+function showPoints(text, count = 0, unit = 'points') {
+  pointsOut.dataset.points = unit === 'points' ? String(count) : '0';
+  pointsOut.dataset.candles = unit === 'candles' ? String(count) : '0';
   pointsOut.textContent = text;
 }
 
@@ -147,7 +157,7 @@ function draw() {
   plot = new uPlot(
     {
       width: Math.max(200, chartBox.clientWidth),
-      height: 300,
+      height: HEIGHT,
       scales: { x: { time: true } },
       series: [
         {},
@@ -176,28 +186,21 @@ function destroyPlot() {
 
 new ResizeObserver(() => {
   if (plot) {
-    plot.setSize({ width: Math.max(200, chartBox.clientWidth), height: 300 });
+    plot.setSize({ width: Math.max(200, chartBox.clientWidth), height: HEIGHT });
   }
+  resizeCandles();
 }).observe(chartBox);
 
 select.addEventListener('change', () => {
   void selectItem(select.value === '' ? null : Number(select.value));
 });
+onRowSelect((id) => void selectItem(id));
+onCandleStatus(showPoints);
 
-/** After each (re)connect: the items and the selected history may have moved meanwhile. */
-export async function resync() {
-  try {
-    await loadItems();
-  } catch (error) {
-    addNote(`items not loaded (${error.message})`);
-    return;
-  }
-  if (selected !== null && !items.has(selected)) {
-    await selectItem(null);
-  } else if (selected !== null) {
-    await loadHistory(selected);
-  }
-}
+views.addEventListener('change', (event) => {
+  view = event.target.value;
+  void selectItem(selected);
+});
 
 const fromHash = /^#item=(\d+)$/.exec(location.hash);
 if (fromHash) {

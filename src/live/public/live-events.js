@@ -1,11 +1,17 @@
-/* The live page's event list: the newest first, at most MAX_EVENTS of them. */
+/* The live page's event lists, the newest first: the rates' (items, syncs, jobs, and the page's
+ * own notes) and the products', each keeping at most MAX_EVENTS. */
+import { el } from './live-dom.js';
 
 const MAX_EVENTS = 200;
 
-const eventList = document.getElementById('events');
-const eventCount = document.getElementById('event-count');
-
-let received = 0;
+const lists = {
+  rates: { list: document.getElementById('events'), count: document.getElementById('event-count') },
+  products: {
+    list: document.getElementById('product-events'),
+    count: document.getElementById('product-count'),
+  },
+};
+const received = { rates: 0, products: 0 };
 
 function describe(event, p) {
   if (event.startsWith('product.')) {
@@ -25,28 +31,19 @@ function describe(event, p) {
   return '';
 }
 
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function prepend(li) {
-  eventList.prepend(li);
-  while (eventList.children.length > MAX_EVENTS) {
-    eventList.lastElementChild.remove();
+function prepend(li, list = lists.rates.list) {
+  list.prepend(li);
+  while (list.children.length > MAX_EVENTS) {
+    list.lastElementChild.remove();
   }
 }
 
 /** `missed`: replayed after a reconnect, i.e. sent while the page was away. */
 export function addEvent(envelope, missed = false) {
-  received += 1;
-  eventCount.textContent = `${received} received${received > MAX_EVENTS ? `, last ${MAX_EVENTS} shown` : ''}`;
+  const kind = envelope.event.startsWith('product.') ? 'products' : 'rates';
+  const n = (received[kind] += 1);
+  lists[kind].count.textContent =
+    `${n} received${n > MAX_EVENTS ? `, last ${MAX_EVENTS} shown` : ''}`;
   const li = el('li');
   li.dataset.event = envelope.event;
   li.dataset.seq = String(envelope.seq);
@@ -64,7 +61,7 @@ export function addEvent(envelope, missed = false) {
   summary.append(el('span', 'text', describe(envelope.event, envelope.payload)));
   details.append(summary, el('pre', '', JSON.stringify(envelope, null, 2)));
   li.append(details);
-  prepend(li);
+  prepend(li, lists[kind].list);
 }
 
 export function addNote(text) {

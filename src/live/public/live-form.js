@@ -1,6 +1,7 @@
 /* The live page's form: creates an item over REST, then shows it on the chart. */
-import { pair, rememberItem, selectItem } from './live-chart.js';
-import { el } from './live-events.js';
+import { selectItem } from './live-chart.js';
+import { el } from './live-dom.js';
+import { pair, rememberItem } from './live-items.js';
 
 const form = document.getElementById('create-item');
 const formStatus = document.getElementById('form-status');

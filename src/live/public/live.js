@@ -1,10 +1,14 @@
-/* The live page: the event stream of /ws/items, a chart of one item's rate (its history, then
- * points from the stream) and a form that creates an item. Plain modules, no build step; every
- * request goes to the page's own origin, so it works offline and under `script-src 'self'`.
- * This module keeps the WebSocket connection and hands each event to the list and the chart. */
-import { applyEvent, resync } from './live-chart.js';
+/* The live page: a rates board fed by the event stream of /ws/items, a chart of one item (a
+ * line of its points, or candlesticks), a conversion box, the event lists and a form that
+ * creates an item. Plain modules, no build step; every request goes to the page's own origin,
+ * so it works offline and under `script-src 'self'`. This module keeps the WebSocket
+ * connection and hands each event to the lists and to the items' store, which the rest follow. */
+import './live-board.js';
+import './live-chart.js';
+import './live-convert.js';
 import { addEvent, addNote } from './live-events.js';
 import './live-form.js';
+import { applyEvent, loadItems } from './live-items.js';
 import { resumeQuery, setPosition } from './live-position.js';
 
 const RETRY_MIN_MS = 500;
@@ -49,7 +53,7 @@ function connect() {
     setConn('open', 'open');
     if (!resuming) {
       // nothing to resume from: the state comes from REST
-      resync();
+      void resync();
     }
   };
   ws.onmessage = (message) => {
@@ -137,6 +141,15 @@ function onFrame(frame) {
   setPosition(frame.seq);
 }
 
+/** After a (re)connect that could not replay: the items and their histories come from REST. */
+async function resync() {
+  try {
+    await loadItems();
+  } catch (error) {
+    addNote(`items not loaded (${error.message})`);
+  }
+}
+
 function onResumed(payload) {
   resuming = false;
   if (payload.recovered === true) {
@@ -152,7 +165,7 @@ function onResumed(payload) {
   setPosition(payload.seq, liveEpoch);
   const kept = payload.earliest_seq ? `; the oldest kept is #${payload.earliest_seq}` : '';
   addNote(`reconnected: the events missed while away could not be listed${kept}; state reloaded`);
-  resync();
+  void resync();
 }
 
 connect();

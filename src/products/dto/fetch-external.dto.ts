@@ -16,6 +16,8 @@ export class FetchExternalBodyDto {
     },
     minItems: 1,
     maxItems: MAX_EXTERNAL_IDS,
+    description:
+      'Duplicates are dropped; the ids left count against the caller’s RATE_LIMIT_EXTERNAL_IDS budget',
     example: [1, '2', 3],
   })
   external_ids!: (number | string)[];

@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsString, Matches, Min, ValidateIf } from 'class-validator';
-import { RATE_SOURCES, RateSource } from '../entities/item.entity';
+import { RATE_SOURCES } from '../entities/item.entity';
 import { CURRENCY_CODE } from '../providers/rate-provider';
 
 const CODE_MESSAGE = (field: string) => `${field} must be 2 to 10 upper-case letters or digits`;
+
+/** The one source a client may claim: the others say which provider's sync wrote the rate. */
+const CLIENT_SOURCES = ['manual'] as const;
+const PROVIDER_SOURCES = RATE_SOURCES.filter((source) => source !== 'manual');
 
 export class CreateItemDto {
   @ApiProperty({ pattern: CURRENCY_CODE.source, example: 'EUR' })
@@ -21,15 +25,21 @@ export class CreateItemDto {
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'rate must be a number' })
   rate!: number;
 
-  @ApiPropertyOptional({ enum: RATE_SOURCES, default: 'manual' })
+  @ApiPropertyOptional({
+    enum: CLIENT_SOURCES,
+    default: 'manual',
+    description: `Only \`manual\`: ${PROVIDER_SOURCES.join(', ')} are written by the rates sync alone`,
+  })
   @ValidateIf((_, value) => value !== undefined)
-  @IsIn(RATE_SOURCES, { message: `source must be one of ${RATE_SOURCES.join(', ')}` })
-  source?: RateSource;
+  @IsIn(CLIENT_SOURCES, {
+    message: `source must be manual (${PROVIDER_SOURCES.join(', ')} are set by the rates sync only)`,
+  })
+  source?: (typeof CLIENT_SOURCES)[number];
 }
 
-/** PATCH: any of code, base, rate; null is validated (and refused) like any other value. */
+/** PATCH: any of code, base, rate, source; null is validated (and refused) like any other value. */
 export class UpdateItemDto extends PartialType(
-  PickType(CreateItemDto, ['code', 'base', 'rate'] as const),
+  PickType(CreateItemDto, ['code', 'base', 'rate', 'source'] as const),
   {
     skipNullProperties: false,
   },

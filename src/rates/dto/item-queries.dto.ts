@@ -25,13 +25,29 @@ export class ListItemsQueryDto extends PaginationQueryDto {
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Only an ISO-8601 date or date-time becomes a Date; "0" or "yesterday" stay strings and fail. */
-const toIsoDate = ({ value }: { value: unknown }): unknown =>
+export const toIsoDate = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && ISO_8601.test(value) && !Number.isNaN(Date.parse(value))
     ? new Date(value)
     : value;
 
+/** OHLC bucket widths, in seconds: each divides a day, so buckets start at UTC boundaries. */
+export const HISTORY_INTERVALS = {
+  '1m': 60,
+  '5m': 300,
+  '15m': 900,
+  '1h': 3600,
+  '1d': 86400,
+} as const;
+export type HistoryInterval = keyof typeof HISTORY_INTERVALS;
+const INTERVAL_NAMES = Object.keys(HISTORY_INTERVALS);
+
 export class HistoryQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'How many points, or with `interval` how many buckets',
+  })
   @IsOptional()
   @Transform(toInteger)
   @Max(1000, { message: 'limit must be an integer between 1 and 1000' })
@@ -47,4 +63,22 @@ export class HistoryQueryDto {
   @Transform(toIsoDate)
   @IsDate({ message: 'since must be an ISO-8601 date-time' })
   since?: Date;
+
+  @ApiPropertyOptional({
+    description: 'Only points recorded at or before this ISO-8601 time',
+    example: '2026-11-30T23:59:59Z',
+  })
+  @IsOptional()
+  @Transform(toIsoDate)
+  @IsDate({ message: 'until must be an ISO-8601 date-time' })
+  until?: Date;
+
+  @ApiPropertyOptional({
+    enum: INTERVAL_NAMES,
+    description: 'OHLC buckets of this width (UTC boundaries) instead of the raw points',
+    example: '1h',
+  })
+  @IsOptional()
+  @IsIn(INTERVAL_NAMES, { message: `interval must be one of ${INTERVAL_NAMES.join(', ')}` })
+  interval?: HistoryInterval;
 }

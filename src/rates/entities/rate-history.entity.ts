@@ -5,6 +5,8 @@ import { Item, type RateSource } from './item.entity';
 @Entity({ name: 'item_history' })
 // newest-first reads of one item stay an index range scan however long the table grows
 @Index('IDX_item_history_item_recorded', ['itemId', 'recordedAt', 'id'])
+// retention deletes by age alone
+@Index('IDX_item_history_recorded_at', ['recordedAt'])
 export class RateHistory {
   @PrimaryGeneratedColumn()
   id!: number;
