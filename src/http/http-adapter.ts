@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { PrototypedExpressAdapter } from '../common/express-adapter';
 import { assignRequestId } from '../common/request-id';
 import { parseTrustProxy } from '../config/trust-proxy';
@@ -50,4 +51,18 @@ export function setUpHttp(app: INestApplication, setup: HttpSetup): void {
   } else {
     setUpExpress(app, setup);
   }
+}
+
+/**
+ * The host to listen on: every interface on both adapters. Node (and so Express) binds `::`, or
+ * `0.0.0.0` without IPv6, when given none; Fastify would bind localhost only.
+ */
+export function listenHost(app: INestApplication): string | undefined {
+  if (app.getHttpAdapter().getType() !== 'fastify') {
+    return undefined;
+  }
+  const ipv6 = Object.values(networkInterfaces()).some((addresses) =>
+    addresses?.some((address) => address.family === 'IPv6'),
+  );
+  return ipv6 ? '::' : '0.0.0.0';
 }
