@@ -53,7 +53,11 @@ export function registerJsonOnlyBody(fastify: FastifyInstance, bodyLimit: number
   fastify.addContentTypeParser(
     JSON_TYPE,
     { parseAs: 'string', bodyLimit },
-    (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    (
+      req: FastifyRequest,
+      body: string | Buffer,
+      done: (err: Error | null, body?: unknown) => void,
+    ) => {
       try {
         done(null, parseJsonBody(req, body.toString()));
       } catch (error) {

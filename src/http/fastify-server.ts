@@ -2,9 +2,10 @@ import proxyAddr from '@fastify/proxy-addr';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TrustProxy } from './http-setup';
 
-
 /** The trust function both Fastify's `trustProxy` and the raw requests' `ip` apply. */
-export function trustFunction(trust: TrustProxy): ((address: string, hop: number) => boolean) | undefined {
+export function trustFunction(
+  trust: TrustProxy,
+): ((address: string, hop: number) => boolean) | undefined {
   if (trust === undefined) {
     return undefined;
   }

@@ -1,14 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { PrototypedExpressAdapter } from '../common/express-adapter';
-import { assignRequestId } from '../common/request-id';
 import { parseTrustProxy } from '../config/trust-proxy';
 import { bodyLimitBytes } from './body-limit';
 import { setUpExpress } from './express-setup';
-import { fastifyServerFactory, trustFunction } from './fastify-server';
+import { AppFastifyAdapter } from './fastify-adapter';
 import type { HttpSetup } from './http-setup';
 import { setUpFastify } from './fastify-setup';
 
@@ -21,26 +18,15 @@ export interface HttpAdapterSettings {
   TRUST_PROXY: string;
 }
 
-
 /** The HTTP adapter HTTP_ADAPTER names; the one place the choice is made. */
 export function createHttpAdapter(env: HttpAdapterSettings): AbstractHttpAdapter {
   if (env.HTTP_ADAPTER === 'express') {
     return new PrototypedExpressAdapter();
   }
-  const trustProxy = parseTrustProxy(env.TRUST_PROXY) ?? undefined;
-  return new FastifyAdapter({
-    bodyLimit: bodyLimitBytes(env.BODY_LIMIT),
-    // set here, on the instance: Fastify has no later `app.set('trust proxy')`
-    trustProxy: trustFunction(trustProxy),
-    serverFactory: fastifyServerFactory(trustProxy),
-    // the request id (a sane X-Request-Id, or a new one) is Fastify's request.id too
-    genReqId: (req: unknown) => assignRequestId(req as IncomingMessage),
-    // as on Express: the listening socket closes at shutdown, requests in flight still finish
-    return503OnClosing: false,
-    forceCloseConnections: true,
-    // Express's routing: `/products/` is `/products`, paths match in any case
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
-  });
+  return new AppFastifyAdapter(
+    bodyLimitBytes(env.BODY_LIMIT),
+    parseTrustProxy(env.TRUST_PROXY) ?? undefined,
+  );
 }
 
 /** Request id, logs, metrics, security headers, CORS and the JSON body, on either adapter. */

@@ -16,4 +16,3 @@ export const UPLOT_DIR = dirname(require.resolve('uplot/dist/uPlot.iife.min.js')
 
 /** The page changes with the service: a browser asks again each time. */
 export const noCache = (res: ServerResponse) => res.setHeader('Cache-Control', 'no-cache');
-
