@@ -45,7 +45,7 @@ export class AppModule {
         RetentionModule,
         GatewayModule,
         HealthModule,
-        LiveModule.register(),
+        LiveModule,
         SecurityModule,
       ],
     };

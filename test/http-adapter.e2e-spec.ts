@@ -73,6 +73,17 @@ describe(`The HTTP layer on ${process.env.HTTP_ADAPTER || 'express'}`, () => {
     const text = await t.http.post('/products').set('Content-Type', 'application/json').send('"a"');
     expectErrorShape(text, 400);
     expect(text.body.message).toBe('request body is not valid JSON');
+    const cut = await t.http
+      .post('/products')
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
+    expectErrorShape(cut, 400);
+    expect(cut.body.message).toBe('request body is not valid JSON');
+    const big = await t.http
+      .post('/products')
+      .send({ name: 'big', price: 1, description: 'x'.repeat(2 * 1024 * 1024) });
+    expectErrorShape(big, 413);
+    expect(big.body.message).toBe('request body is larger than the limit');
     const empty = await t.http.post('/products').set('Content-Type', 'application/json');
     expectErrorShape(empty, 400);
   });

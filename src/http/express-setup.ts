@@ -1,4 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
+import { HttpException, type INestApplication } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mapFrameworkError } from '../common/framework-errors';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jsonContentTypeMiddleware } from '../common/json-content-type';
 import { requestIdMiddleware } from '../common/request-id';
@@ -32,4 +34,19 @@ export function setUpExpress(
   }
   app.use(jsonContentTypeMiddleware);
   app.useBodyParser('json', { limit: bodyLimit });
+  app.use(bodyParserErrors);
+}
+
+/**
+ * body-parser's refusals in the product's words (as on Fastify), before Nest would turn a JSON
+ * syntax error into a 400 carrying JSON.parse's own message.
+ */
+function bodyParserErrors(
+  error: unknown,
+  _req: IncomingMessage,
+  _res: ServerResponse,
+  next: (error?: unknown) => void,
+): void {
+  const mapped = mapFrameworkError(error);
+  next(mapped ? new HttpException({ message: mapped.message }, mapped.status) : error);
 }

@@ -5,6 +5,7 @@ import { assignRequestId } from '../common/request-id';
 import { fastifyServerFactory, trustFunction } from './fastify-server';
 import type { TrustProxy } from './http-setup';
 
+type ErrorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply) => unknown;
 type RequestHook = (
   request: FastifyRequest,
   reply: FastifyReply,
@@ -14,10 +15,12 @@ type RequestHook = (
 /**
  * Nest's Fastify adapter, keeping the app's request hook (fastify-setup.ts) for the errors Fastify
  * answers before any hook runs (a URL that does not decode): those get the request id, log line,
- * metrics and headers too, and go to the global filter for the standard error shape.
+ * metrics and headers too, and go to Nest's error handler (the global filter) for the standard
+ * error shape.
  */
 export class AppFastifyAdapter extends FastifyAdapter {
   private requestHook?: RequestHook;
+  private errorHandler?: ErrorHandler;
 
   constructor(bodyLimit: number, trustProxy: TrustProxy) {
     super({
@@ -33,7 +36,11 @@ export class AppFastifyAdapter extends FastifyAdapter {
       // Express's routing: `/products/` is `/products`, paths match in any case
       routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
       frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-        const send = () => void reply.send(error);
+        // Fastify's route-less context here would use its default handler, not Nest's
+        const send = () =>
+          this.errorHandler
+            ? void this.errorHandler(error, request, reply)
+            : void reply.send(error);
         if (this.requestHook) {
           this.requestHook(request, reply, send);
         } else {
@@ -41,6 +48,11 @@ export class AppFastifyAdapter extends FastifyAdapter {
         }
       },
     });
+  }
+
+  override setErrorHandler(handler: ErrorHandler): ReturnType<FastifyAdapter['setErrorHandler']> {
+    this.errorHandler = handler;
+    return super.setErrorHandler(handler);
   }
 
   override setOnRequestHook(hook: RequestHook): void {

@@ -1,6 +1,6 @@
 import { Module, RequestMethod } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { validatedEnv } from '../config/validated-env';
 import { RequestLogging } from './request-logging';
 
 /**
@@ -12,14 +12,14 @@ import { RequestLogging } from './request-logging';
   imports: [
     LoggerModule.forRootAsync({
       providers: [RequestLogging],
-      inject: [RequestLogging],
-      useFactory: (logging: RequestLogging) => ({
+      inject: [RequestLogging, HttpAdapterHost],
+      useFactory: (logging: RequestLogging, adapterHost: HttpAdapterHost) => ({
         pinoHttp: { logger: logging.root },
         // the pino-http middleware is RequestLogging's; nestjs-pino only binds its req.log
         useExisting: true,
         // on Fastify a hook binds it (src/http/fastify-setup.ts): middie would bind Fastify's logger
         forRoutes:
-          validatedEnv().HTTP_ADAPTER === 'fastify'
+          adapterHost.httpAdapter?.getType() === 'fastify'
             ? []
             : [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
