@@ -1,6 +1,8 @@
+import { HttpException } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { mapFrameworkError } from '../common/framework-errors';
 import { assignRequestId } from '../common/request-id';
 import { fastifyServerFactory, trustFunction } from './fastify-server';
 import type { TrustProxy } from './http-setup';
@@ -51,8 +53,18 @@ export class AppFastifyAdapter extends FastifyAdapter {
   }
 
   override setErrorHandler(handler: ErrorHandler): ReturnType<FastifyAdapter['setErrorHandler']> {
-    this.errorHandler = handler;
-    return super.setErrorHandler(handler);
+    // Fastify's own errors in the product's words, before Nest turns them into an HttpException
+    // with Fastify's message
+    const reworded: ErrorHandler = (error, request, reply) => {
+      const mapped = mapFrameworkError(error);
+      return handler(
+        mapped ? new HttpException({ message: mapped.message }, mapped.status) : error,
+        request,
+        reply,
+      );
+    };
+    this.errorHandler = reworded;
+    return super.setErrorHandler(reworded);
   }
 
   override setOnRequestHook(hook: RequestHook): void {
