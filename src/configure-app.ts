@@ -30,7 +30,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   const app = await NestFactory.create<INestApplication>(
     appModule,
     // HTTP_ADAPTER: Express or Fastify; everything below works on either
-    createHttpAdapter(env),
+    await createHttpAdapter(env),
     {
       // registered in configureApp, with the configured limit
       bodyParser: false,

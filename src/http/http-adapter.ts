@@ -5,7 +5,6 @@ import { PrototypedExpressAdapter } from '../common/express-adapter';
 import { parseTrustProxy } from '../config/trust-proxy';
 import { bodyLimitBytes } from './body-limit';
 import { setUpExpress } from './express-setup';
-import { AppFastifyAdapter } from './fastify-adapter';
 import type { HttpSetup } from './http-setup';
 import { setUpFastify } from './fastify-setup';
 
@@ -18,11 +17,15 @@ export interface HttpAdapterSettings {
   TRUST_PROXY: string;
 }
 
-/** The HTTP adapter HTTP_ADAPTER names; the one place the choice is made. */
-export function createHttpAdapter(env: HttpAdapterSettings): AbstractHttpAdapter {
+/**
+ * The HTTP adapter HTTP_ADAPTER names; the one place the choice is made. Fastify is loaded only
+ * when chosen: on Express it would cost startup time and idle memory for nothing.
+ */
+export async function createHttpAdapter(env: HttpAdapterSettings): Promise<AbstractHttpAdapter> {
   if (env.HTTP_ADAPTER === 'express') {
     return new PrototypedExpressAdapter();
   }
+  const { AppFastifyAdapter } = await import('./fastify-adapter');
   return new AppFastifyAdapter(
     bodyLimitBytes(env.BODY_LIMIT),
     parseTrustProxy(env.TRUST_PROXY) ?? undefined,

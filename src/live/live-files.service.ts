@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExpressLoader, ServeStaticModuleOptions } from '@nestjs/serve-static';
-import { registerFastifyLiveFiles } from './fastify-live-files';
 import { noCache, PUBLIC_DIR, UPLOT_DIR } from './live-files';
 
 /** Express: what @nestjs/serve-static does (express.static underneath). */
@@ -39,9 +38,11 @@ export class LiveFiles implements OnModuleInit {
     private readonly config: ApplicationConfig,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.getType() === 'fastify') {
+      // loaded only on Fastify (@fastify/static and its dependencies)
+      const { registerFastifyLiveFiles } = await import('./fastify-live-files');
       registerFastifyLiveFiles(adapter.getInstance());
     } else {
       new ExpressLoader().register(adapter, this.config, EXPRESS_OPTIONS);
