@@ -122,7 +122,11 @@ async function runLoad(script, config, timeoutMs) {
 
 /** The app, on a fresh database file, publishing to `natsUrl`. */
 const startApp = (natsUrl) =>
-  appServer(path.join(makeTmpDir('events-bench-'), 'app.db'), { NATS_URL: natsUrl });
+  appServer(path.join(makeTmpDir('events-bench-'), 'app.db'), {
+    NATS_URL: natsUrl,
+    // every simulated client connects from loopback: the per-address cap (100) would refuse most
+    WS_MAX_CLIENTS_PER_IP: String(CLIENTS + 10),
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Statistics

@@ -5,6 +5,7 @@ import { CreateOutbox1763870400000 } from './1763870400000-CreateOutbox';
 import { CreateLeases1763874000000 } from './1763874000000-CreateLeases';
 import { EventPositions1764547200000 } from './1764547200000-EventPositions';
 import { RetentionIndexes1764633600000 } from './1764633600000-RetentionIndexes';
+import { HourlyRollup1764720000000 } from './1764720000000-HourlyRollup';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateLeases1763874000000,
   EventPositions1764547200000,
   RetentionIndexes1764633600000,
+  HourlyRollup1764720000000,
 ];

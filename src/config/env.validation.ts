@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { redactUrl } from '../common/redact-url';
+import { redactUrl } from './redact-url';
 import { DatabaseSettings } from './settings/database.settings';
 import { EventsSettings } from './settings/events.settings';
 import { ExternalSettings } from './settings/external.settings';

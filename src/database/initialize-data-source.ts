@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { AppDataSource } from './app-data-source';
 import { SqlDialect } from './sql-dialect';
 
 /** Fixed and arbitrary: the PostgreSQL advisory lock instances hold while they migrate. */
@@ -14,7 +15,7 @@ export async function initializeDataSource(options?: DataSourceOptions): Promise
   if (!options) {
     throw new Error('no DataSource options');
   }
-  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  const dataSource = await new AppDataSource({ ...options, migrationsRun: false }).initialize();
   try {
     if (options.migrationsRun) {
       await (new SqlDialect(options).postgres

@@ -76,6 +76,19 @@ export class SqlDialect {
     return `strftime('%Y-%m-%d %H:%M:%f', (CAST(strftime('%s', ${column}) AS INTEGER) / ${width}) * ${width} + ${offset}, 'unixepoch')`;
   }
 
+  /**
+   * The start of the UTC hour or day holding the timestamp `column`, as a value of its own type:
+   * cheaper than `bucketStart` (SQLite cuts its stored text, PostgreSQL truncates).
+   */
+  truncate(column: string, unit: 'hour' | 'day'): string {
+    if (this.postgres) {
+      return `date_trunc('${unit}', ${column})`;
+    }
+    return unit === 'hour'
+      ? `(substr(${column}, 1, 13) || ':00:00.000')`
+      : `(substr(${column}, 1, 10) || ' 00:00:00.000')`;
+  }
+
   /** The bucket after the one `bucketStart(column, seconds)` names. */
   bucketEnd(column: string, seconds: number): string {
     return this.bucketStart(column, seconds, seconds);
@@ -95,6 +108,14 @@ export class SqlDialect {
    */
   inSubquery(column: string, subquery: string): string {
     return this.postgres ? `${column} = ANY(ARRAY(${subquery}))` : `${column} IN (${subquery})`;
+  }
+
+  /**
+   * An `INSERT … RETURNING` for TypeORM's `query()`: its SQLite runner sends a statement that
+   * starts with `INSERT ` to run(), which drops the returned rows, and any other to all().
+   */
+  returningRows(statement: string): string {
+    return this.sqlite ? `/* returning rows */ ${statement}` : statement;
   }
 
   /** A timestamp column read by raw SQL: pg parses it already; SQLite gives the UTC text. */

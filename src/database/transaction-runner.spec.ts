@@ -1,61 +1,236 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { GROUP_CAP } from './group-commit';
 import { SqlDialect } from './sql-dialect';
+import { hotQuery, Transaction } from './transaction';
 import { TransactionRunner } from './transaction-runner';
 
-/** A DataSource stand-in that records when transactions start and end. */
-function fakeDataSource(type: 'sqlite' | 'postgres') {
-  const events: string[] = [];
-  let open = 0;
-  let maxOpen = 0;
-  const dataSource = {
-    options: { type },
-    transaction: async <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
-      open++;
-      maxOpen = Math.max(maxOpen, open);
-      try {
-        return await work({} as EntityManager);
-      } finally {
-        open--;
-      }
+type Callback = (error: Error | null, rows?: unknown[]) => void;
+
+/**
+ * An SQLite DataSource stand-in: its sqlite3 handle records every statement run through it, in
+ * order, and fails the statements `failing` names (each name once).
+ */
+function fakeSqlite() {
+  const log: string[] = [];
+  const failing = new Map<string, Error>();
+  const prepared: string[] = [];
+  let finalized = 0;
+  const later = (fn: () => void) => setImmediate(fn);
+  const databaseConnection = {
+    prepare(sql: string, done: (error: Error | null) => void) {
+      prepared.push(sql);
+      later(() => done(null));
+      return {
+        all(_params: unknown[], callback: Callback) {
+          log.push(sql);
+          const error = failing.get(sql);
+          failing.delete(sql);
+          later(() => (error ? callback(error) : callback(null, [])));
+        },
+        finalize(callback: () => void) {
+          finalized++;
+          later(callback);
+        },
+      };
     },
+  };
+  const runner = { manager: {} as EntityManager, isTransactionActive: false };
+  const dataSource = {
+    options: { type: 'sqlite' },
+    driver: { databaseConnection },
+    createQueryRunner: () => runner,
   } as unknown as DataSource;
-  return { dataSource, events, maxOpen: () => maxOpen };
+  const transactions = new TransactionRunner(dataSource, new SqlDialect({ type: 'sqlite' }));
+  return { transactions, log, failing, prepared, runner, finalized: () => finalized };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** What each run ended with: its value, or its error's message. */
+async function outcomes(runs: Promise<string>[]): Promise<string[]> {
+  return (await Promise.allSettled(runs)).map((r) =>
+    r.status === 'fulfilled' ? r.value : `error: ${(r.reason as Error).message}`,
+  );
+}
 
-describe('TransactionRunner', () => {
-  it('runs SQLite transactions one at a time, in call order', async () => {
-    const fake = fakeDataSource('sqlite');
-    const runner = new TransactionRunner(fake.dataSource, new SqlDialect(fake.dataSource.options));
-    const order: number[] = [];
-    await Promise.all(
-      [0, 1, 2, 3, 4].map((i) =>
-        runner.run(async () => {
-          await tick();
-          order.push(i);
-        }),
-      ),
+/** The statements of a run that shares its transaction. */
+const inSavepoint = (n: string) => ['SAVEPOINT run', `work ${n}`, `close ${n}`, 'RELEASE run'];
+
+/** A run that writes one statement (`work <name>`) and records its hooks and result in `trace`. */
+function traced(transactions: TransactionRunner, trace: string[], name: string, fail = false) {
+  return async (tx: Transaction) => {
+    await hotQuery(tx, `work ${name}`, []);
+    transactions.beforeCommit(tx, async () => {
+      await hotQuery(tx, `close ${name}`, []);
+    });
+    transactions.afterCommit(tx, () => trace.push(`committed ${name}`));
+    if (fail) {
+      throw new Error(`${name} failed`);
+    }
+    return name;
+  };
+}
+
+/** Starts the runs at once; `trace` gets `resolved x` / `rejected x` as each one settles. */
+function startAll(transactions: TransactionRunner, trace: string[], runs: [string, boolean?][]) {
+  return runs.map(([name, fail]) =>
+    transactions.run(traced(transactions, trace, name, fail)).then(
+      (value) => {
+        trace.push(`resolved ${value}`);
+        return value;
+      },
+      (error: Error) => {
+        trace.push(`rejected ${name}: ${error.message}`);
+        throw error;
+      },
+    ),
+  );
+}
+
+describe('TransactionRunner on SQLite (group commit)', () => {
+  it('runs that arrive while a transaction is in flight share the next one, in call order', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    const results = await Promise.all(
+      startAll(fake.transactions, trace, [['a'], ['b'], ['c'], ['d']]),
     );
-    expect(fake.maxOpen()).toBe(1);
-    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(results).toEqual(['a', 'b', 'c', 'd']);
+    expect(fake.log).toEqual([
+      // the first run found nothing in flight: it started alone, without a savepoint
+      'BEGIN',
+      'work a',
+      'close a',
+      'COMMIT',
+      'BEGIN',
+      ...inSavepoint('b'),
+      ...inSavepoint('c'),
+      ...inSavepoint('d'),
+      'COMMIT',
+    ]);
+    expect(fake.runner.isTransactionActive).toBe(false);
   });
 
-  it('keeps the SQLite queue moving after a failed transaction', async () => {
-    const runner = new TransactionRunner(
-      fakeDataSource('sqlite').dataSource,
-      new SqlDialect({ type: 'sqlite' }),
-    );
-    const failed = runner.run(() => Promise.reject(new Error('boom')));
-    const next = runner.run(() => Promise.resolve('ok'));
-    await expect(failed).rejects.toThrow('boom');
-    await expect(next).resolves.toBe('ok');
+  it('a failing run is rolled back to its savepoint and fails alone; the others commit', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    const runs = startAll(fake.transactions, trace, [['a'], ['b'], ['c', true], ['d']]);
+    expect(await outcomes(runs)).toEqual(['a', 'b', 'error: c failed', 'd']);
+    // one COMMIT for b, c and d; c's own closing hook never ran (its work threw first)
+    expect(fake.log.slice(fake.log.lastIndexOf('BEGIN'))).toEqual([
+      'BEGIN',
+      ...inSavepoint('b'),
+      ...['SAVEPOINT run', 'work c', 'ROLLBACK TO run', 'RELEASE run'],
+      ...inSavepoint('d'),
+      'COMMIT',
+    ]);
+    expect(trace).not.toContain('committed c');
   });
 
-  it('lets PostgreSQL transactions overlap', async () => {
-    const fake = fakeDataSource('postgres');
-    const runner = new TransactionRunner(fake.dataSource, new SqlDialect(fake.dataSource.options));
-    await Promise.all([1, 2, 3].map(() => runner.run(tick)));
-    expect(fake.maxOpen()).toBe(3);
+  it('after COMMIT: each run its hooks, then its result, in the order the runs executed', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    const runs = startAll(fake.transactions, trace, [['a'], ['b'], ['c', true], ['d']]);
+    await Promise.allSettled(runs);
+    expect(trace).toEqual([
+      'committed a',
+      'resolved a',
+      // c failed inside the group: it is told at once, before the group commits
+      'rejected c: c failed',
+      // the group's hooks run one after another; each caller resumes after its own hooks ran
+      'committed b',
+      'committed d',
+      'resolved b',
+      'resolved d',
+    ]);
+  });
+
+  it('a failed COMMIT fails every run of the group (none committed); the next group goes on', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    const [first, ...group] = startAll(fake.transactions, trace, [['a'], ['b'], ['c']]);
+    // a's group holds the writer; b and c wait for the next one, whose COMMIT fails
+    await first;
+    fake.failing.set('COMMIT', new Error('disk I/O error'));
+    expect(await outcomes(group)).toEqual(['error: disk I/O error', 'error: disk I/O error']);
+    expect(fake.log.slice(-2)).toEqual(['COMMIT', 'ROLLBACK']);
+    expect(trace).not.toContain('committed b');
+    expect(trace).not.toContain('committed c');
+    expect(fake.runner.isTransactionActive).toBe(false);
+    await expect(fake.transactions.run(traced(fake.transactions, trace, 'e'))).resolves.toBe('e');
+    expect(trace).toContain('committed e');
+  });
+
+  it('a transaction SQLite lost fails the runs in it; those not started go to the next group', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    fake.failing.set('ROLLBACK TO run', new Error('SQLITE_FULL: database or disk is full'));
+    const runs = startAll(fake.transactions, trace, [['a'], ['b'], ['c', true], ['d']]);
+    // b ran in the lost transaction: it fails with the error that lost it (c's own); d had
+    // not started: it commits in the next group
+    expect(await outcomes(runs)).toEqual(['a', 'error: c failed', 'error: c failed', 'd']);
+    expect(fake.log).toContain('ROLLBACK');
+    expect(trace).not.toContain('committed b');
+    expect(trace).toContain('committed d');
+  });
+
+  it('a run alone that fails rolls its transaction back; the next one goes on', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    expect(await outcomes(startAll(fake.transactions, trace, [['a', true]]))).toEqual([
+      'error: a failed',
+    ]);
+    expect(fake.log).toEqual(['BEGIN', 'work a', 'ROLLBACK']);
+    expect(fake.runner.isTransactionActive).toBe(false);
+    expect(await outcomes(startAll(fake.transactions, trace, [['b']]))).toEqual(['b']);
+    expect(trace).toEqual(['rejected a: a failed', 'committed b', 'resolved b']);
+  });
+
+  it('a failed BEGIN fails that group only', async () => {
+    const fake = fakeSqlite();
+    fake.failing.set('BEGIN', Object.assign(new Error('SQLITE_BUSY'), { code: 'SQLITE_BUSY' }));
+    const failed = fake.transactions.run(() => Promise.resolve('never'));
+    await expect(failed).rejects.toThrow('SQLITE_BUSY');
+    await expect(fake.transactions.run(() => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+
+  it(`caps a group at ${GROUP_CAP} runs, keeping FIFO order across groups`, async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    const names = Array.from({ length: 2 * GROUP_CAP + 2 }, (_, i) => [`r${i}`] as [string]);
+    await Promise.all(startAll(fake.transactions, trace, names));
+    const sizes: number[] = [];
+    for (const sql of fake.log) {
+      if (sql === 'BEGIN') {
+        sizes.push(0);
+      } else if (sql.startsWith('work ')) {
+        sizes[sizes.length - 1]++;
+      }
+    }
+    expect(sizes).toEqual([1, GROUP_CAP, GROUP_CAP, 1]);
+    expect(trace.filter((t) => t.startsWith('resolved'))).toEqual(
+      names.map(([n]) => `resolved ${n}`),
+    );
+  });
+
+  it('after shutdown, before any write: a write is refused, nothing prepared', async () => {
+    const fake = fakeSqlite();
+    await fake.transactions.close();
+    await expect(fake.transactions.run(() => Promise.resolve())).rejects.toThrow(
+      'Connection is not established',
+    );
+    expect(fake.prepared).toEqual([]);
+  });
+
+  it('prepares each statement once, and finalizes them all at shutdown', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    await Promise.all(startAll(fake.transactions, trace, [['a'], ['a'], ['a']]));
+    expect(fake.prepared.sort()).toEqual(
+      ['BEGIN', 'COMMIT', 'RELEASE run', 'SAVEPOINT run', 'close a', 'work a'].sort(),
+    );
+    await fake.transactions.close();
+    expect(fake.finalized()).toBe(6);
+    // after shutdown a write is refused as the database being unavailable, not prepared anew
+    await expect(fake.transactions.run(() => Promise.resolve())).rejects.toThrow(
+      'Connection is not established',
+    );
   });
 });

@@ -1,49 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { AppDataSource } from './app-data-source';
+import { GroupCommit } from './group-commit';
 import { SqlDialect } from './sql-dialect';
-import { openedTransaction, Transaction, transactionOf } from './transaction';
+import { SqliteGroupSession } from './sqlite-group-session';
+import {
+  openedTransaction,
+  runCommitted,
+  Transaction,
+  transactionOf,
+  workThenClose,
+} from './transaction';
 
 /**
  * The one place write transactions start. On SQLite TypeORM shares a single connection, so two
  * concurrent `dataSource.transaction()` calls would interleave their BEGIN/COMMIT on it and fail
- * ("cannot start a transaction within a transaction"); there they run one after another through
- * a FIFO queue. PostgreSQL has a pool and real isolation, so transactions run concurrently.
+ * ("cannot start a transaction within a transaction"); there runs are queued and committed in
+ * groups, each run in a savepoint of its own (GroupCommit). PostgreSQL has a pool and real
+ * isolation, so transactions run concurrently, each alone.
  */
 @Injectable()
 export class TransactionRunner {
-  private readonly serialize: boolean;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly groups?: GroupCommit;
 
   constructor(
     private readonly dataSource: DataSource,
     sql: SqlDialect,
   ) {
-    this.serialize = sql.sqlite;
+    if (sql.sqlite) {
+      const groups = new GroupCommit(new SqliteGroupSession(dataSource));
+      this.groups = groups;
+      // its prepared statements go once every write of the shutdown is done
+      if (dataSource instanceof AppDataSource) {
+        dataSource.onDestroy(() => groups.close());
+      }
+    }
   }
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    let tx: Transaction | undefined;
-    const tracked = async (manager: EntityManager) => {
-      const current = transactionOf(manager);
-      tx = current;
-      const value = await work(current);
-      for (const last of openedTransaction(current).closing) {
-        await last();
-      }
-      return value;
-    };
-    let result: Promise<T>;
-    if (this.serialize) {
-      result = this.tail.then(() => this.dataSource.transaction(tracked));
-      // the queue moves on whether this transaction committed or failed
-      this.tail = result.catch(() => undefined);
-    } else {
-      result = this.dataSource.transaction(tracked);
+    if (this.groups) {
+      return this.groups.run(work);
     }
-    const value = await result;
-    // committed: run what was waiting for it, in the order it was registered
-    for (const hook of tx ? openedTransaction(tx).committed : []) {
-      hook();
+    let tx: Transaction | undefined;
+    const value = await this.dataSource.transaction((manager) => {
+      tx = transactionOf(manager);
+      return workThenClose(tx, work);
+    });
+    if (tx) {
+      runCommitted(tx);
     }
     return value;
   }
@@ -59,5 +63,10 @@ export class TransactionRunner {
   /** Runs `hook` once the transaction `tx` has committed (never if it rolls back). */
   afterCommit(tx: Transaction, hook: () => void): void {
     openedTransaction(tx).committed.push(hook);
+  }
+
+  /** Waits for the queued runs, then releases what the SQLite groups hold on the connection. */
+  async close(): Promise<void> {
+    await this.groups?.close();
   }
 }

@@ -2,9 +2,9 @@ import {
   ApiError,
   DiscardPolicy,
   ErrorCode,
-  headers,
   JetStreamClient,
   JSONCodec,
+  Msg,
   NatsConnection as Connection,
   NatsError,
   nanos,
@@ -104,30 +104,17 @@ interface StreamAnswer {
 
 const answers = JSONCodec<StreamAnswer>();
 
-/**
- * A JetStream publish of one envelope, de-duplicated by `Nats-Msg-Id`, resolved on the stream's
- * ack; rejected as `JetStreamClient.publish` rejects (a NatsError with `api_error` when the
- * stream refused it). The same request and ack as that method, through the client's own
- * `request`: its generator-based awaiter makes V8 promote every in-flight publish out of the
- * young generation (2.2 MB per scavenge in a drain, against 0.01 MB here; docs/performance.md).
- */
-export async function publishToStream(
-  connection: Connection,
-  subject: string,
-  data: string,
-  msgId: string,
-  timeout: number,
-): Promise<void> {
-  const header = headers();
-  header.set('Nats-Msg-Id', msgId);
-  const reply = await connection.request(subject, data, { headers: header, timeout });
+/** What the stream answered to one publish: nothing when it stored it (or dropped a repeat). */
+export function ackError(reply: Msg): NatsError | undefined {
+  if (reply.data.length === 0 && reply.headers?.code === 503) {
+    return NatsError.errorForCode(ErrorCode.NoResponders);
+  }
   const answer = answers.decode(reply.data);
   if (answer.error) {
+    // as the client's JetStreamClient.publish raises it: isRefusal reads api_error
     const refused = new NatsError(answer.error.description, String(answer.error.code));
     refused.api_error = answer.error;
-    throw refused;
+    return refused;
   }
-  if (!answer.stream) {
-    throw NatsError.errorForCode(ErrorCode.JetStreamInvalidAck);
-  }
+  return answer.stream ? undefined : NatsError.errorForCode(ErrorCode.JetStreamInvalidAck);
 }

@@ -5,12 +5,13 @@ import { Events, JetStreamClient, NatsConnection as Connection, NatsError } from
 import { appConfig } from '../config/app.config';
 import { eventsConfig } from '../config/events.config';
 import { natsConfig } from '../config/nats.config';
-import { redactUrl } from '../common/redact-url';
+import { redactUrl } from '../config/redact-url';
 import { connectUntilStopped, NATS_RETRY_MS, StoppedBeforeConnect } from './connect-until-stopped';
 import { asError, OutgoingEvent, PublishOutcome, publishCore } from './core-publish';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from './domain-events';
-import { ensureStream, isRefusal, isStreamGone, publishToStream } from './jetstream';
+import { ensureStream, isRefusal, isStreamGone } from './jetstream';
 import { natsConnectOptions } from './nats-options';
+import { StreamAcks } from './stream-acks';
 
 export type NatsState = 'off' | 'connecting' | 'connected' | 'disconnected';
 export type JetStreamState = 'unknown' | 'available' | 'unavailable';
@@ -24,6 +25,8 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
   private connection?: Connection;
   private stream?: JetStreamClient;
+  /** The reply subscription of the stream's acks, on the current connection. */
+  private acks?: StreamAcks;
   private readonly stopping = new AbortController();
   private readonly subscriptions: { subject: string; handler: (data: Uint8Array) => void }[] = [];
   state: NatsState = 'off';
@@ -91,19 +94,19 @@ export class NatsConnection implements OnModuleInit, OnApplicationShutdown {
     if (!stream) {
       return publishCore(connection, messages, this.config.confirmTimeoutMs);
     }
-    const timeout = this.config.confirmTimeoutMs;
-    const acks = await Promise.allSettled(
-      messages.map((m) => publishToStream(connection, m.subject, m.data, m.msgId, timeout)),
-    );
+    if (!this.acks?.serves(connection)) {
+      this.acks = new StreamAcks(connection);
+    }
+    const errors = await this.acks.publish(messages, this.config.confirmTimeoutMs);
     const outcome: PublishOutcome = { published: [], refused: [] };
-    for (const [index, ack] of acks.entries()) {
+    for (const [index, error] of errors.entries()) {
       const seq = messages[index].seq;
-      if (ack.status === 'fulfilled') {
+      if (error === undefined) {
         outcome.published.push(seq);
-      } else if (isRefusal(ack.reason)) {
-        outcome.refused.push({ seq, reason: String(ack.reason) });
+      } else if (isRefusal(error)) {
+        outcome.refused.push({ seq, reason: String(error) });
       } else {
-        outcome.error = asError(ack.reason);
+        outcome.error = asError(error);
         break;
       }
     }

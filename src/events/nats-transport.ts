@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomStrategy, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, NatsConnection } from 'nats';
-import { redactUrl } from '../common/redact-url';
+import { redactUrl } from '../config/redact-url';
 import { connectUntilStopped } from './connect-until-stopped';
 import { NatsConnectOptions } from './nats-options';
 

@@ -1,6 +1,6 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { redactUrl } from '../common/redact-url';
+import { redactUrl } from '../config/redact-url';
 import { AllConfig } from '../config';
 import { StoppedBeforeConnect } from './connect-until-stopped';
 import { natsConnectOptions } from './nats-options';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Options as HttpLogOptions } from 'pino-http';
-import { CENSOR, redactUrl } from '../common/redact-url';
+import { CENSOR, redactUrl } from '../config/redact-url';
 import { CLIENT_CLOSED } from '../metrics/http-metrics.middleware';
 import { AddressedRequest, clientAddress } from '../security/client-address';
 

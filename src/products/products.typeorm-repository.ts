@@ -1,8 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
-import { managerOf, Transaction } from '../database/transaction';
-import { insertWithId } from '../database/insert-with-id';
+import { hotQuery, managerOf, Transaction } from '../database/transaction';
 import { Page } from '../common/pagination.dto';
 import { SqlDialect } from '../database/sql-dialect';
 import { SqlitePreparedQuery } from '../database/sqlite-prepared';
@@ -34,6 +33,7 @@ function likePattern(text: string): string {
 @Injectable()
 export class ProductsTypeormRepository extends ProductsRepository implements OnModuleDestroy {
   private readonly selectById: string;
+  private readonly insertOne: string;
   private readonly prepared?: SqlitePreparedQuery<RawProduct>;
 
   constructor(
@@ -42,6 +42,9 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
   ) {
     super();
     this.selectById = `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ${sql.param(1)}`;
+    this.insertOne =
+      'INSERT INTO products (name, description, price, external_id, created_at, updated_at) ' +
+      `VALUES ${sql.valueRows(1, 6)} RETURNING id`;
     if (sql.sqlite) {
       this.prepared = new SqlitePreparedQuery(repo.manager.connection, this.selectById);
     }
@@ -129,8 +132,18 @@ export class ProductsTypeormRepository extends ProductsRepository implements OnM
     return rows.map((row) => ({ id: row.id, externalId: row.external_id }));
   }
 
-  insert(tx: Transaction, product: NewProduct): Promise<Product> {
-    return insertWithId(tx, this.sql, Product, product);
+  /** POST /products: one constant statement, prepared once on SQLite (the hot write path). */
+  async insert(tx: Transaction, product: NewProduct): Promise<Product> {
+    const { name, description, price, externalId, createdAt, updatedAt } = product;
+    const [{ id }] = await hotQuery<{ id: number }>(tx, this.insertOne, [
+      name,
+      description,
+      price,
+      externalId,
+      this.sql.timestamp(createdAt),
+      this.sql.timestamp(updatedAt),
+    ]);
+    return Object.assign(new Product(), product, { id });
   }
 
   /**

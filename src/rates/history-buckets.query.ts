@@ -1,4 +1,6 @@
 import { SqlDialect } from '../database/sql-dialect';
+import { Statement } from './history-rollup';
+import { ROLLUP_WIDTHS, rollupBucketsQuery } from './history-rollup.query';
 
 export interface HistoryBucketsParams {
   itemId: number;
@@ -15,16 +17,28 @@ const EARLIEST = new Date('1970-01-01T00:00:00.000Z');
 const LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 /**
- * The OHLC statement, on its own so the benchmark can EXPLAIN exactly what the app runs. It walks
- * the buckets newest first with one index seek each (the newest point before the current
- * bucket), then reads each bucket's open and close by seeks and its high, low and count by
- * range scans of that bucket alone: the cost follows the points in the returned buckets, never the
- * whole history, and nothing is sorted but the buckets themselves.
+ * The OHLC statement the app runs, on its own so the benchmark can EXPLAIN exactly it: hour and
+ * day buckets read the hourly rollup, shorter ones the raw points.
  */
-export function historyBucketsQuery(
+export function historyBucketsQuery(sql: SqlDialect, params: HistoryBucketsParams): Statement {
+  // timestamps are whole milliseconds: "at or before until" is "before until + 1 ms"
+  const end = new Date(Math.min((params.until ?? LATEST).getTime() + 1, LATEST.getTime()));
+  const since = params.since ?? EARLIEST;
+  return ROLLUP_WIDTHS[params.seconds]
+    ? rollupBucketsQuery(sql, { ...params, since, end })
+    : rawBucketsQuery(sql, { ...params, since, end });
+}
+
+/**
+ * Buckets from the raw points. It walks the buckets newest first with one index seek each (the
+ * newest point before the current bucket), then reads each bucket's open and close by seeks and
+ * its high, low and count by range scans of that bucket alone: the cost follows the points in the
+ * returned buckets, never the whole history, and nothing is sorted but the buckets themselves.
+ */
+function rawBucketsQuery(
   sql: SqlDialect,
-  params: HistoryBucketsParams,
-): { text: string; params: unknown[] } {
+  params: HistoryBucketsParams & { since: Date; end: Date },
+): Statement {
   const [item, since, before, max] = [1, 2, 3, 4].map((n) => sql.numbered(n));
   const start = (column: string) => sql.bucketStart(column, params.seconds);
   const inBucket = `h.item_id = ${item} AND h.recorded_at >= b.lo AND h.recorded_at < b.hi`;
@@ -59,15 +73,8 @@ export function historyBucketsQuery(
       (SELECT h.rate ${scan} ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) AS close
       FROM b ${join}
       ORDER BY b.start DESC`;
-  // timestamps are whole milliseconds: "at or before until" is "before until + 1 ms"
-  const end = Math.min((params.until ?? LATEST).getTime() + 1, LATEST.getTime());
   return {
     text,
-    params: [
-      params.itemId,
-      sql.timestamp(params.since ?? EARLIEST),
-      sql.timestamp(new Date(end)),
-      params.limit,
-    ],
+    params: [params.itemId, sql.timestamp(params.since), sql.timestamp(params.end), params.limit],
   };
 }

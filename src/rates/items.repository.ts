@@ -47,6 +47,7 @@ export abstract class ItemsRepository {
   abstract insert(tx: Transaction, item: NewItem): Promise<Item>;
   abstract update(tx: Transaction, item: Item): Promise<Item>;
   abstract delete(tx: Transaction, id: number): Promise<void>;
+  /** Appends points (of any items) and keeps their hours' rollup in step, in `tx`. */
   abstract appendHistory(tx: Transaction, points: NewHistoryPoint[]): Promise<void>;
   /** Newest first. */
   abstract history(itemId: number, limit: number, range?: HistoryRange): Promise<RateHistory[]>;
@@ -62,6 +63,9 @@ export abstract class ItemsRepository {
    * history point at or before it; items without one are left out) and that point's time.
    */
   abstract rates(at?: Date): Promise<RateEdge[]>;
-  /** Retention: deletes up to `limit` history points recorded before `before`; how many it did. */
+  /**
+   * Retention: deletes up to `limit` history points recorded before `before`, and the rollup of
+   * what is gone; how many points it deleted.
+   */
   abstract pruneHistory(tx: Transaction, before: Date, limit: number): Promise<number>;
 }

@@ -8,6 +8,7 @@ import { Page } from '../common/pagination.dto';
 import { Item } from './entities/item.entity';
 import { RateHistory } from './entities/rate-history.entity';
 import { historyBucketsQuery } from './history-buckets.query';
+import { hourPieces, rollupPrune, rollupUpsert, StoredPoint } from './history-rollup';
 import {
   HistoryBucket,
   HistoryRange,
@@ -17,6 +18,14 @@ import {
   NewItem,
   RateEdge,
 } from './items.repository';
+
+/** Rows per INSERT: well inside both engines' limits on bound parameters (11 per rollup row). */
+const CHUNK = 500;
+
+const chunks = <T>(rows: T[]): T[][] =>
+  Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) =>
+    rows.slice(i * CHUNK, (i + 1) * CHUNK),
+  );
 
 @Injectable()
 export class ItemsTypeormRepository extends ItemsRepository {
@@ -69,15 +78,31 @@ export class ItemsTypeormRepository extends ItemsRepository {
     await managerOf(tx).getRepository(Item).delete({ id });
   }
 
+  /** The points, and their hours merged into the rollup in the same transaction. */
   async appendHistory(tx: Transaction, points: NewHistoryPoint[]): Promise<void> {
-    if (points.length > 0) {
-      await managerOf(tx)
-        .createQueryBuilder()
-        .insert()
-        .into(RateHistory)
-        .values(points)
-        .updateEntity(false)
-        .execute();
+    const { sql } = this;
+    const manager = managerOf(tx);
+    const stored: StoredPoint[] = [];
+    for (const chunk of chunks(points)) {
+      const rows: Record<string, unknown>[] = await manager.query(
+        sql.returningRows(
+          `INSERT INTO item_history (item_id, rate, source, recorded_at)
+           VALUES ${sql.valueRows(chunk.length, 4)} RETURNING id, item_id, rate, recorded_at`,
+        ),
+        chunk.flatMap((p) => [p.itemId, p.rate, p.source, sql.timestamp(p.recordedAt)]),
+      );
+      stored.push(
+        ...rows.map((row) => ({
+          id: Number(row.id),
+          itemId: Number(row.item_id),
+          rate: Number(row.rate),
+          recordedAt: sql.readTimestamp(row.recorded_at),
+        })),
+      );
+    }
+    for (const chunk of chunks(hourPieces(stored))) {
+      const upsert = rollupUpsert(sql, chunk);
+      await manager.query(upsert.text, upsert.params);
     }
   }
 
@@ -146,13 +171,19 @@ export class ItemsTypeormRepository extends ItemsRepository {
     }));
   }
 
-  pruneHistory(tx: Transaction, before: Date, limit: number): Promise<number> {
+  async pruneHistory(tx: Transaction, before: Date, limit: number): Promise<number> {
     const { sql } = this;
     // a bounded batch found through the recorded_at index: the writer is held only briefly
     const old = `SELECT id FROM item_history WHERE recorded_at < ${sql.param(1)} LIMIT ${sql.param(2)}`;
-    return affectedBy(tx, `DELETE FROM item_history WHERE ${sql.inSubquery('id', old)}`, [
-      sql.timestamp(before),
-      limit,
-    ]);
+    const deleted = await affectedBy(
+      tx,
+      `DELETE FROM item_history WHERE ${sql.inSubquery('id', old)}`,
+      [sql.timestamp(before), limit],
+    );
+    // each batch leaves the rollup matching the raw points it kept
+    for (const statement of rollupPrune(sql, before)) {
+      await managerOf(tx).query(statement.text, statement.params);
+    }
+    return deleted;
   }
 }

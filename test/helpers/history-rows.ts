@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { SqlDialect } from '../../src/database/sql-dialect';
+import { rollupRebuild } from '../../src/rates/history-rollup';
 
 export interface Point {
   rate: number;
@@ -7,7 +9,8 @@ export interface Point {
 
 /**
  * Writes an item's history with chosen times straight into the database (the API stamps every
- * point with "now"), binding timestamps as the app does on each engine.
+ * point with "now"), binding timestamps as the app does on each engine, and rebuilds the item's
+ * hourly rollup from it as the app's writes would have kept it.
  */
 export function historyRows(dataSource: DataSource) {
   const postgres = dataSource.options.type === 'postgres';
@@ -27,6 +30,14 @@ export function historyRows(dataSource: DataSource) {
           ),
           [itemId, ...chunk.flatMap((p) => [p.rate, ts(p.at)])],
         );
+      }
+      const rebuild = rollupRebuild(new SqlDialect(dataSource.options), {
+        itemId,
+        from: new Date('1970-01-01T00:00:00.000Z'),
+        to: new Date('9999-12-31T23:00:00.000Z'),
+      });
+      for (const statement of rebuild) {
+        await dataSource.query(statement.text, statement.params);
       }
       const latest = points.reduce((a, b) => (b.at >= a.at ? b : a));
       await dataSource.query(sql('UPDATE items SET rate = $1, updated_at = $2 WHERE id = $3'), [

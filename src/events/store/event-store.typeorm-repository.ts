@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ReadConnection } from '../../database/read-connection';
 import { SqlDialect } from '../../database/sql-dialect';
-import { managerOf, Transaction } from '../../database/transaction';
+import { hotQuery, managerOf, Transaction } from '../../database/transaction';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { EventStore, StoredEvent, StreamPosition } from './event-store';
 
@@ -22,26 +22,27 @@ const stored = (row: StoredRow): StoredEvent => ({
 
 @Injectable()
 export class EventStoreTypeormRepository extends EventStore {
+  private readonly takeSql: string;
+  private readonly appendOne: string;
+
   constructor(
     private readonly reads: ReadConnection,
     private readonly transactions: TransactionRunner,
     private readonly sql: SqlDialect,
   ) {
     super();
+    const bump = `UPDATE event_stream SET last_seq = last_seq + ${sql.param(1)} WHERE id = 1`;
+    // on PostgreSQL as a CTE: for a bare UPDATE TypeORM's pg runner adds the row count to the rows
+    this.takeSql = sql.postgres
+      ? `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`
+      : `${bump} RETURNING epoch, last_seq`;
+    this.appendOne = `INSERT INTO outbox (seq, subject, envelope, created_at) VALUES ${sql.valueRows(1, 4)}`;
   }
 
   async takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }> {
-    const manager = managerOf(tx);
-    const bump = `UPDATE event_stream SET last_seq = last_seq + ${this.sql.param(1)} WHERE id = 1`;
-    // one statement on both engines: on PostgreSQL as a CTE (for a bare UPDATE the driver adds
-    // the row count to the rows); on SQLite behind a comment, since TypeORM runs a statement that
-    // starts with UPDATE without returning its rows
-    const rows: { epoch: string; last_seq: number | string }[] = await manager.query(
-      this.sql.postgres
-        ? `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`
-        : `/* positions */ ${bump} RETURNING epoch, last_seq`,
-      [count],
-    );
+    const rows = await hotQuery<{ epoch: string; last_seq: number | string }>(tx, this.takeSql, [
+      count,
+    ]);
     if (rows.length === 0) {
       throw new Error('the event_stream row is missing: the migrations did not run');
     }
@@ -50,6 +51,12 @@ export class EventStoreTypeormRepository extends EventStore {
 
   async append(tx: Transaction, events: StoredEvent[], createdAt: Date): Promise<void> {
     const at = this.sql.timestamp(createdAt);
+    if (events.length === 1) {
+      // the one row of a POST: a constant statement, prepared once on SQLite
+      const [e] = events;
+      await hotQuery(tx, this.appendOne, [e.seq, e.subject, e.envelope, at]);
+      return;
+    }
     for (let start = 0; start < events.length; start += INSERT_CHUNK) {
       const chunk = events.slice(start, start + INSERT_CHUNK);
       const params: unknown[] = [];

@@ -1,0 +1,164 @@
+import { Transaction, runCommitted, workThenClose } from './transaction';
+
+/** Runs per physical transaction at most: one COMMIT never holds the writer for long. */
+export const GROUP_CAP = 64;
+
+/** The physical transaction a group shares, one step at a time (one connection, no overlap). */
+export interface GroupSession {
+  begin(): Promise<void>;
+  savepoint(): Promise<void>;
+  release(): Promise<void>;
+  rollbackToSavepoint(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** A fresh handle for one run, on the group's connection. */
+  transaction(): Transaction;
+  close(): Promise<void>;
+}
+
+interface QueuedRun {
+  work: (tx: Transaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface DoneRun {
+  run: QueuedRun;
+  tx: Transaction;
+  value: unknown;
+}
+
+/** The physical transaction is gone: what its runs wrote will not commit. */
+class TransactionLost extends Error {
+  constructor(readonly reason: unknown) {
+    super('the group transaction was lost');
+  }
+}
+
+/**
+ * Group commit on one connection. Runs queue in arrival order; those that arrive while a
+ * physical transaction is in flight share the next one: one BEGIN, each run in its own SAVEPOINT
+ * (its work, then its closing hooks: the event positions are taken in the order runs execute,
+ * which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks
+ * and its result, in order. A run that throws is rolled back to its savepoint and fails alone;
+ * the others go on.
+ */
+export class GroupCommit {
+  private readonly queue: QueuedRun[] = [];
+  private draining?: Promise<void>;
+
+  constructor(
+    private readonly session: GroupSession,
+    private readonly cap = GROUP_CAP,
+  ) {}
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Waits for the groups queued so far, then releases the session's statements. */
+  async close(): Promise<void> {
+    await this.draining;
+    await this.session.close();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, this.cap);
+      // a settled run ignores this; it only keeps a bug from leaving runs pending forever
+      await this.commit(group).catch((error) => group.forEach((run) => run.reject(error)));
+    }
+    this.draining = undefined;
+  }
+
+  private async commit(group: QueuedRun[]): Promise<void> {
+    try {
+      await this.session.begin();
+    } catch (error) {
+      // nothing started: the group fails as one transaction would (a lock, a closed database)
+      group.forEach((run) => run.reject(error));
+      return;
+    }
+    // a run alone needs no savepoint: its own failure rolls the whole transaction back
+    const nested = group.length > 1;
+    const done: DoneRun[] = [];
+    for (const [i, run] of group.entries()) {
+      try {
+        const tx = this.session.transaction();
+        const outcome = await this.execute(run, tx, nested);
+        if (outcome) {
+          done.push({ run, tx, value: outcome.value });
+        }
+      } catch (error) {
+        await this.session.rollback().catch(() => undefined);
+        const reason = error instanceof TransactionLost ? error.reason : error;
+        run.reject(reason);
+        done.forEach((d) => d.run.reject(reason));
+        // the runs not started yet lose nothing: they go first into the next group, in order
+        this.queue.unshift(...group.slice(i + 1));
+        return;
+      }
+    }
+    if (!nested && done.length === 0) {
+      return;
+    }
+    try {
+      await this.session.commit();
+    } catch (error) {
+      // If the COMMIT itself fails, none of the group committed: every run of it fails with
+      // that error (SQLite may keep the transaction open after a failed COMMIT; roll it back).
+      await this.session.rollback().catch(() => undefined);
+      done.forEach((d) => d.run.reject(error));
+      return;
+    }
+    for (const { run, tx, value } of done) {
+      try {
+        runCommitted(tx);
+        run.resolve(value);
+      } catch (error) {
+        run.reject(error);
+      }
+    }
+  }
+
+  /**
+   * One run, inside its savepoint when it shares the transaction: its value, or undefined when
+   * its own work failed (rejected already: its writes are undone, so nothing of it can commit).
+   * Throws when the physical transaction is lost.
+   */
+  private async execute(
+    run: QueuedRun,
+    tx: Transaction,
+    nested: boolean,
+  ): Promise<{ value: unknown } | void> {
+    if (nested) {
+      await this.session.savepoint();
+    }
+    let value: unknown;
+    try {
+      value = await workThenClose(tx, run.work);
+    } catch (error) {
+      try {
+        if (nested) {
+          await this.session.rollbackToSavepoint();
+          await this.session.release();
+        } else {
+          await this.session.rollback();
+        }
+      } catch {
+        // SQLite ends a transaction itself only on errors of that kind (busy, full disk, I/O,
+        // out of memory), never on a constraint: the run's error is also why its peers fail
+        throw new TransactionLost(error);
+      }
+      run.reject(error);
+      return;
+    }
+    if (nested) {
+      await this.session.release();
+    }
+    return { value };
+  }
+}
