@@ -1,10 +1,12 @@
 'use strict';
-// "The framework's ceiling": the smallest NestJS + Express app, with none of the app's pipes,
-// filters, interceptors, middleware or database. Plain JS, so decorators are applied by hand.
-// Usage: PORT=3000 node bench/reference-nest-hello.js
+// "The framework's ceiling": the smallest NestJS app, on Express (the default) or Fastify
+// (HTTP_ADAPTER=fastify), with none of the app's pipes, filters, interceptors, middleware or
+// database. Plain JS, so decorators are applied by hand.
+// Usage: PORT=3000 [HTTP_ADAPTER=fastify] node bench/reference-nest-hello.js
 require('reflect-metadata');
 const { Body, Controller, Get, Module, Post } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
+const { FastifyAdapter } = require('@nestjs/platform-fastify');
 
 class HelloController {
   hello() {
@@ -32,11 +34,16 @@ class HelloModule {}
 Reflect.decorate([Module({ controllers: [HelloController] })], HelloModule);
 
 async function main() {
-  // only warnings and errors, like the app under LOG_LEVEL=warn
-  const app = await NestFactory.create(HelloModule, { logger: ['error', 'warn'] });
+  const fastify = process.env.HTTP_ADAPTER === 'fastify';
+  // only warnings and errors
+  const options = { logger: ['error', 'warn'] };
+  const app = fastify
+    ? await NestFactory.create(HelloModule, new FastifyAdapter(), options)
+    : await NestFactory.create(HelloModule, options);
   app.enableShutdownHooks();
-  // same bind address as the app (all interfaces)
-  await app.listen(Number(process.env.PORT) || 3000);
+  // same bind address as the app (all interfaces; Fastify's own default is localhost)
+  const port = Number(process.env.PORT) || 3000;
+  await (fastify ? app.listen(port, '0.0.0.0') : app.listen(port));
 }
 
 main().catch((error) => {

@@ -1,10 +1,12 @@
 'use strict';
-// One-command benchmark: the built app against two references on the same machine,
+// One-command benchmark: the built app on each HTTP adapter (Express, Fastify) against two
+// references on the same machine,
 //   - node:http + sqlite3 on the same data ("the machine's limit"),
-//   - a bare NestJS hello app ("the framework's ceiling"),
+//   - a bare NestJS hello app on the same adapter ("the framework's ceiling"),
 // each server pinned to core 0 and the load generator (bench/load.js) to core 1.
 // Prints a markdown table and writes it to bench/results.md.
-// Usage: npm run build && node bench/run.js   (knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=32)
+// Usage: npm run build && node bench/run.js
+//   (knobs: BENCH_DURATION=10 BENCH_CONNECTIONS=32 BENCH_ADAPTERS=express,fastify)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -38,6 +40,15 @@ const DURATION = positiveInt('BENCH_DURATION', 10);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 32);
 const WARMUP_SECONDS = 2;
 const SEED_ROWS = 10_000;
+const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+for (const adapter of ADAPTERS) {
+  if (adapter !== 'express' && adapter !== 'fastify') {
+    throw new Error(`BENCH_ADAPTERS: unknown adapter ${adapter} (express, fastify)`);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The reference servers (the app itself is lib's appServer)
@@ -45,8 +56,10 @@ const SEED_ROWS = 10_000;
 const nodeHttpServer = (dbFile) =>
   startServer('node:http', [path.join(__dirname, 'reference-node-http.js')], { DB_FILE: dbFile });
 
-const helloServer = () =>
-  startServer('nest hello', [path.join(__dirname, 'reference-nest-hello.js')]);
+const helloServer = (adapter) =>
+  startServer(`nest hello ${adapter}`, [path.join(__dirname, 'reference-nest-hello.js')], {
+    HTTP_ADAPTER: adapter,
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Seeding: random names and prices, external_id seed-<n>, one second apart
@@ -117,8 +130,6 @@ async function load(server, workload) {
 function report(results) {
   const row = (server, workload) =>
     results.find((r) => r.server === server && r.workload === workload);
-  const appGet = row('app', 'get-product');
-  const appPost = row('app', 'post-product');
 
   const checks = [];
   // pass: true/false for a target, undefined for a ratio shown for information only
@@ -126,23 +137,43 @@ function report(results) {
     const result = pass === undefined ? '—' : pass ? 'PASS' : 'MISS';
     checks.push([name, fixed(value, 2), target, result]);
   };
-  const getVsHello = appGet.rps / row('nest hello', 'get-hello').rps;
-  const postVsHello = appPost.rps / row('nest hello', 'post-hello').rps;
-  check('app GET / hello GET', getVsHello, '≥ 0.80', getVsHello >= 0.8);
-  check('app POST / hello POST', postVsHello, '≥ 0.50', postVsHello >= 0.5);
-  check('app GET / node:http GET', appGet.rps / row('node:http', 'get-product').rps, 'info');
-  check('app POST / node:http POST', appPost.rps / row('node:http', 'post-product').rps, 'info');
-  for (const r of [appGet, appPost]) {
-    const tail = r.p99 / r.p50;
-    check(`app ${r.label.split(' ')[0]} p99 / p50`, tail, '≤ 4.00', tail <= 4);
+  // the targets of issue #18: on Express against its hello route, on Fastify against node:http
+  const TARGETS = {
+    express: { against: 'nest hello express', get: 0.8, post: 0.5 },
+    fastify: { against: 'node:http', get: 0.6, post: 0.5 },
+  };
+  for (const adapter of ADAPTERS) {
+    const app = `app ${adapter}`;
+    const appGet = row(app, 'get-product');
+    const appPost = row(app, 'post-product');
+    const hello = `nest hello ${adapter}`;
+    const target = TARGETS[adapter];
+    const ratio = (name, appRow, otherRow, min) => {
+      const value = appRow.rps / otherRow.rps;
+      const shown = `${app} ${appRow.label.split(' ')[0]} / ${name}`;
+      if (min === undefined) {
+        check(shown, value, 'info');
+      } else {
+        check(shown, value, `≥ ${fixed(min, 2)}`, value >= min);
+      }
+    };
+    const targeted = (name) => (name === target.against ? target : {});
+    ratio(hello, appGet, row(hello, 'get-hello'), targeted(hello).get);
+    ratio(hello, appPost, row(hello, 'post-hello'), targeted(hello).post);
+    ratio('node:http', appGet, row('node:http', 'get-product'), targeted('node:http').get);
+    ratio('node:http', appPost, row('node:http', 'post-product'), targeted('node:http').post);
+    for (const r of [appGet, appPost]) {
+      const tail = r.p99 / r.p50;
+      check(`${app} ${r.label.split(' ')[0]} p99 / p50`, tail, '≤ 4.00', tail <= 4);
+    }
+    const failures = appGet.errors + appGet.non2xx + appPost.errors + appPost.non2xx;
+    checks.push([
+      `${app} errors + non-2xx`,
+      String(failures),
+      '0',
+      failures === 0 ? 'PASS' : 'MISS',
+    ]);
   }
-  const appFailures = appGet.errors + appGet.non2xx + appPost.errors + appPost.non2xx;
-  checks.push([
-    'app errors + non-2xx',
-    String(appFailures),
-    '0',
-    appFailures === 0 ? 'PASS' : 'MISS',
-  ]);
 
   const lines = [
     '# Benchmark results',
@@ -172,7 +203,7 @@ function report(results) {
     '',
     ...table([left('ratio'), right('value'), right('target'), left('result')], checks),
   ];
-  const shaky = results.filter((r) => r.server !== 'app' && r.errors + r.non2xx > 0);
+  const shaky = results.filter((r) => !r.server.startsWith('app ') && r.errors + r.non2xx > 0);
   if (shaky.length > 0) {
     const names = shaky.map((r) => `${r.server} ${r.label}`).join(', ');
     lines.push('', `Warning: reference runs had failures, so their ratios mean less: ${names}`);
@@ -188,6 +219,9 @@ const WORKLOADS = {
   'get-hello': 'GET /hello',
   'post-hello': 'POST /hello',
 };
+
+/** Renames a started server (the app is `app` in lib's appServer). */
+const named = (name) => (server) => Object.assign(server, { name });
 
 async function bench(start, smoke, workloads) {
   const server = await start();
@@ -220,11 +254,18 @@ async function main() {
   fs.copyFileSync(appDb, referenceDb);
 
   const products = ['get-product', 'post-product'];
-  const results = [
-    ...(await bench(() => appServer(appDb), smokeProducts, products)),
-    ...(await bench(() => nodeHttpServer(referenceDb), smokeProducts, products)),
-    ...(await bench(helloServer, smokeHello, ['get-hello', 'post-hello'])),
-  ];
+  const results = [];
+  for (const adapter of ADAPTERS) {
+    // each adapter's app starts from the same seeded rows
+    const db = path.join(tmpDir, `app-${adapter}.db`);
+    fs.copyFileSync(appDb, db);
+    const app = () => appServer(db, { HTTP_ADAPTER: adapter }).then(named(`app ${adapter}`));
+    results.push(...(await bench(app, smokeProducts, products)));
+    results.push(
+      ...(await bench(() => helloServer(adapter), smokeHello, ['get-hello', 'post-hello'])),
+    );
+  }
+  results.push(...(await bench(() => nodeHttpServer(referenceDb), smokeProducts, products)));
 
   const markdown = report(results);
   fs.writeFileSync(RESULTS_FILE, markdown);

@@ -4,6 +4,7 @@
  * Redocly CLI and Spectral. Exit 1 on any error or warning of either.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ async function servedDocument(dir: string): Promise<unknown> {
   const app = await createApp({ logger: ['error'], abortOnError: false });
   try {
     await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
     const response = await fetch(`http://127.0.0.1:${port}/docs-json`);
     if (!response.ok) {
       throw new Error(`GET /docs-json answered ${response.status}`);

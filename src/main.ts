@@ -6,13 +6,15 @@ import { ConfigService } from '@nestjs/config';
 import { AllConfig } from './config';
 import { ConfigValidationError } from './config/env.validation';
 import { createApp } from './configure-app';
+import { listenHost } from './http/http-adapter';
 import { handleShutdownSignals } from './lifecycle/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   const port = config.get('app.port', { infer: true });
-  await app.listen(port);
+  const host = listenHost(app);
+  await (host === undefined ? app.listen(port) : app.listen(port, host));
   handleShutdownSignals(app, config.get('app.shutdownTimeoutMs', { infer: true }));
   const nice = config.get('app.helperThreadsNice', { infer: true });
   const lowered = lowerHelperThreads(nice);

@@ -8,21 +8,12 @@ import {
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
-import type { ServerResponse } from 'node:http';
 import { HttpAdapterHost } from '@nestjs/core';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { DomainError, ErrorCode } from './domain-error';
 import { ErrorResponseDto } from './error-response.dto';
+import { Mapped, mapFrameworkError } from './framework-errors';
 import { WithRequestId } from './request-id';
-
-interface Mapped {
-  status: number;
-  message: string | string[];
-  extra?: Record<string, unknown>;
-  retryAfter?: number;
-  /** Extra response headers (HTTP only). */
-  headers?: Record<string, string>;
-}
 
 function mapDomainError(error: DomainError): Mapped {
   const base = {
@@ -88,33 +79,6 @@ function mapHttpException(error: HttpException): Mapped {
   return { status: error.getStatus(), message };
 }
 
-/** body-parser and other http-errors raised before Nest's pipeline (413, malformed JSON). */
-function mapHttpError(error: unknown): Mapped | undefined {
-  if (typeof error !== 'object' || error === null) {
-    return undefined;
-  }
-  const { status, type, expose, message } = error as {
-    status?: unknown;
-    type?: unknown;
-    expose?: unknown;
-    message?: unknown;
-  };
-  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) {
-    return undefined;
-  }
-  switch (type) {
-    case 'entity.parse.failed':
-      return { status, message: 'request body is not valid JSON' };
-    case 'entity.too.large':
-      return { status, message: 'request body is larger than the limit' };
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return { status: 415, message: String(message) };
-    default:
-      return { status, message: typeof message === 'string' ? message : 'bad request' };
-  }
-}
-
 /** Nothing was written; the client may retry shortly (another instance may answer already). */
 const DATABASE_UNAVAILABLE: Mapped = {
   status: HttpStatus.SERVICE_UNAVAILABLE,
@@ -139,7 +103,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const http = host.switchToHttp();
     const req = http.getRequest<WithRequestId & { originalUrl?: string }>();
-    const res = http.getResponse<ServerResponse>();
+    // Express's response or Fastify's reply: written through the adapter only
+    const res = http.getResponse<unknown>();
+    const adapter = this.adapterHost.httpAdapter;
 
     const { mapped, final } = this.map(exception);
     if (!mapped) {
@@ -151,7 +117,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         `database unavailable on ${req.method} ${req.originalUrl ?? req.url} (request ${req.id}): ${String(exception)}`,
       );
     }
-    if (res.headersSent) {
+    if (adapter.isHeadersSent(res)) {
       return;
     }
     const body: ErrorResponseDto & Record<string, unknown> = {
@@ -164,12 +130,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       ...final.extra,
     };
     if (final.retryAfter !== undefined) {
-      res.setHeader('Retry-After', String(final.retryAfter));
+      adapter.setHeader(res, 'Retry-After', String(final.retryAfter));
     }
     for (const [name, value] of Object.entries(final.headers ?? {})) {
-      res.setHeader(name, value);
+      adapter.setHeader(res, name, value);
     }
-    this.adapterHost.httpAdapter.reply(res, body, final.status);
+    adapter.reply(res, body, final.status);
   }
 
   private map(exception: unknown): { mapped: Mapped | undefined; final: Mapped } {
@@ -180,7 +146,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
           ? mapHttpException(exception)
           : isDatabaseUnavailable(exception)
             ? DATABASE_UNAVAILABLE
-            : mapHttpError(exception);
+            : mapFrameworkError(exception);
     return { mapped, final: mapped ?? { status: 500, message: 'internal server error' } };
   }
 

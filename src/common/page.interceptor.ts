@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { map, Observable } from 'rxjs';
+import { setResponseHeader } from '../http/raw-response';
 import { Page } from './pagination.dto';
 
 /** Keeps controllers free of response objects: a returned Page becomes an array plus X-Total-Count. */
@@ -13,10 +13,8 @@ export class PageInterceptor implements NestInterceptor {
           return value;
         }
         if (context.getType() === 'http') {
-          context
-            .switchToHttp()
-            .getResponse<ServerResponse>()
-            .setHeader('X-Total-Count', String(value.total));
+          const res = context.switchToHttp().getResponse<unknown>();
+          setResponseHeader(res, 'X-Total-Count', String(value.total));
         }
         return value.items as unknown[];
       }),

@@ -6,15 +6,20 @@ const SAFE_ID = /^[\w.:-]{1,128}$/;
 
 export type WithRequestId = IncomingMessage & { id?: string };
 
-/** Echoes a sane caller-given X-Request-Id, or makes one; stored on the request for logs and errors. */
+/** A sane caller-given X-Request-Id, or a new one; stored on the request for logs and errors. */
+export function assignRequestId(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+  (req as WithRequestId).id = id;
+  return id;
+}
+
+/** Echoes the request id (assigned here unless the adapter did already) as X-Request-Id. */
 export function requestIdMiddleware(
   req: WithRequestId,
   res: ServerResponse,
   next: () => void,
 ): void {
-  const given = req.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
-  req.id = id;
-  res.setHeader('X-Request-Id', id);
+  res.setHeader('X-Request-Id', req.id ?? assignRequestId(req));
   next();
 }

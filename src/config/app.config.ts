@@ -10,6 +10,7 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     /** Human-readable log lines instead of JSON (NODE_ENV=development). */
     logPretty: env.NODE_ENV === 'development',
+    httpAdapter: env.HTTP_ADAPTER,
     bodyLimit: env.BODY_LIMIT,
     wsHeartbeatMs: env.WS_HEARTBEAT_MS,
     /** After SIGTERM/SIGINT, the process exits by then even if the shutdown has not finished. */

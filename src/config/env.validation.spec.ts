@@ -10,6 +10,7 @@ describe('validateEnv', () => {
       EXTERNAL_CONCURRENCY: 16,
       API_TYPE: 'mock',
       TASK_INTERVAL_SECONDS: 60,
+      HTTP_ADAPTER: 'express',
     });
   });
 
@@ -18,6 +19,11 @@ describe('validateEnv', () => {
       PORT: 8000,
       EXTERNAL_RETRIES: 3,
     });
+  });
+
+  it('accepts either HTTP adapter', () => {
+    expect(validateEnv({ HTTP_ADAPTER: 'fastify' }).HTTP_ADAPTER).toBe('fastify');
+    expect(validateEnv({ HTTP_ADAPTER: 'express' }).HTTP_ADAPTER).toBe('express');
   });
 
   it('parses numbers and accepts a postgres URL', () => {
@@ -44,6 +50,7 @@ describe('validateEnv', () => {
     ['CORS_ORIGINS', 'example.com'],
     ['RATE_LIMIT_EXPENSIVE', '-1'],
     ['RATE_LIMIT_WINDOW_SECONDS', '0'],
+    ['HTTP_ADAPTER', 'koa'],
   ])('names %s in the error when it is %j', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(ConfigValidationError);
     expect(() => validateEnv({ [name]: value })).toThrow(

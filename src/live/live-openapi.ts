@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 
-/** ServeStaticModule serves the page, out of Swagger's sight: its entry in /docs is added here. */
+/** LiveFiles serves the page, out of Swagger's sight (no controller): its entry in /docs is added here. */
 export function documentLivePage(document: OpenAPIObject): void {
   document.paths['/live'] = {
     get: {

@@ -1,4 +1,5 @@
 import { Module, RequestMethod } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { RequestLogging } from './request-logging';
 
@@ -11,12 +12,16 @@ import { RequestLogging } from './request-logging';
   imports: [
     LoggerModule.forRootAsync({
       providers: [RequestLogging],
-      inject: [RequestLogging],
-      useFactory: (logging: RequestLogging) => ({
+      inject: [RequestLogging, HttpAdapterHost],
+      useFactory: (logging: RequestLogging, adapterHost: HttpAdapterHost) => ({
         pinoHttp: { logger: logging.root },
         // the pino-http middleware is RequestLogging's; nestjs-pino only binds its req.log
         useExisting: true,
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        // on Fastify a hook binds it (src/http/fastify-setup.ts): middie would bind Fastify's logger
+        forRoutes:
+          adapterHost.httpAdapter?.getType() === 'fastify'
+            ? []
+            : [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
     }),
   ],

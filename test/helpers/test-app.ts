@@ -1,4 +1,4 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -7,7 +7,7 @@ import { createApp } from '../../src/configure-app';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: INestApplication;
   http: ReturnType<typeof request>;
   baseUrl: string;
   dataSource: DataSource;

@@ -3,6 +3,7 @@ import { IsIn, IsString, Matches } from 'class-validator';
 import { IntSetting, emptyToUndefined } from './setting-decorators';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 
 /** The process: its port, logs, body limit, shutdown and leases. */
 export class ServerSettings {
@@ -17,6 +18,11 @@ export class ServerSettings {
   @Transform(emptyToUndefined)
   @IsString()
   NODE_ENV = 'production';
+
+  /** The HTTP framework under Nest: Express (the default) or Fastify (more requests per core). */
+  @Transform(emptyToUndefined)
+  @IsIn(HTTP_ADAPTERS, { message: `HTTP_ADAPTER must be one of ${HTTP_ADAPTERS.join(', ')}` })
+  HTTP_ADAPTER: (typeof HTTP_ADAPTERS)[number] = 'express';
 
   /** Largest accepted request body, in the `bytes` syntax of body-parser (e.g. 1mb, 512kb). */
   @Transform(emptyToUndefined)

@@ -7,8 +7,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { ServerResponse } from 'node:http';
 import { ApiErrorResponses } from '../../common/api-error-responses.decorator';
+import { rawResponse } from '../../http/raw-response';
 import { FeedQueryDto, StreamQueryDto } from './dto/feed-queries.dto';
 import { EventEnvelopeDto, EventsGoneErrorDto, StreamPositionDto } from './dto/feed-responses.dto';
 import { EventFeedService, FeedPage } from './event-feed.service';
@@ -92,10 +92,10 @@ export class EventFeedController {
   async stream(
     @Query() query: StreamQueryDto,
     @LastEventIdHeader(LastEventIdPipe) lastEventId: number | undefined,
-    // streaming writes the Node response itself (Fastify's reply.raw is one too)
-    @Res() res: ServerResponse,
+    // whichever adapter's response object: the stream writes the Node response under it
+    @Res() res: unknown,
   ): Promise<void> {
-    await this.streams.follow(res, {
+    await this.streams.follow(rawResponse(res), {
       lastEventId,
       after: query.after,
       patterns: query.events ?? null,

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { map, Observable } from 'rxjs';
+import { setResponseHeader } from '../../http/raw-response';
 import { FeedPage } from './event-feed.service';
 
 export const STREAM_EPOCH_HEADER = 'X-Stream-Epoch';
@@ -17,9 +17,9 @@ export class FeedPageInterceptor implements NestInterceptor {
         if (!(value instanceof FeedPage)) {
           return value;
         }
-        const res = context.switchToHttp().getResponse<ServerResponse>();
-        res.setHeader(STREAM_EPOCH_HEADER, value.epoch);
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        const res = context.switchToHttp().getResponse<unknown>();
+        setResponseHeader(res, STREAM_EPOCH_HEADER, value.epoch);
+        setResponseHeader(res, 'Content-Type', 'application/json; charset=utf-8');
         return `[${value.envelopes.join(',')}]`;
       }),
     );
