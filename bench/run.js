@@ -259,7 +259,13 @@ async function main() {
     // each adapter's app starts from the same seeded rows
     const db = path.join(tmpDir, `app-${adapter}.db`);
     fs.copyFileSync(appDb, db);
-    const app = () => appServer(db, { HTTP_ADAPTER: adapter }).then(named(`app ${adapter}`));
+    // the shipped settings: LOG_LEVEL=info writes the request log line, part of the product
+    const app = () =>
+      appServer(db, {
+        HTTP_ADAPTER: adapter,
+        LOG_LEVEL: 'info',
+        BENCH_STDOUT_FILE: path.join(tmpDir, `app-${adapter}.log`),
+      }).then(named(`app ${adapter}`));
     results.push(...(await bench(app, smokeProducts, products)));
     results.push(
       ...(await bench(() => helloServer(adapter), smokeHello, ['get-hello', 'post-hello'])),
