@@ -19,7 +19,8 @@
 // Prints markdown tables and writes them to bench/results-outage.md.
 // Usage: npm run build && node bench/events-outage.js
 //   (knobs: EVENTS_FILL=api (or insert: rows straight into the outbox) EVENTS_OUTAGE_SECONDS=60 EVENTS_PENDING=20000 EVENTS_GET_RATE=200
-//    EVENTS_GET_CONNECTIONS=4 EVENTS_IDLE_SECONDS=10 EVENTS_FILL_CONCURRENCY=32)
+//    EVENTS_GET_CONNECTIONS=4 EVENTS_IDLE_SECONDS=10 EVENTS_FILL_CONCURRENCY=32; BENCH_SHOW_SLOW=1 logs
+//    the slowest GETs of the drain with their time into it)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -433,6 +434,14 @@ async function main() {
     const drainFrom = firstAt ?? restartedAt;
     const drainTo = Math.max(fullAt, zeroAt);
     const during = window(getResult.samples, drainFrom, drainTo);
+    if (process.env.BENCH_SHOW_SLOW)
+      log(
+        `slowest during the drain (ms after its start: latency): ${[...during]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 6)
+          .map(([due, l]) => `${(due - drainFrom).toFixed(0)}: ${l.toFixed(1)}`)
+          .join(', ')} of ${(drainTo - drainFrom).toFixed(0)} ms`,
+      );
     const ms = (samples) => samples.map(([, latency]) => latency);
     const bad = (samples) => samples.filter(([, , status]) => status !== 200).length;
     const idleP99 = percentile(ms(idle), 99);

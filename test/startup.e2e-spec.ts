@@ -34,8 +34,8 @@ describe('Starting the built service', () => {
   });
 
   it.each([
-    ['10 (the default)', undefined],
-    ['0', '0'],
+    ['10', '10'],
+    ['0 (the default)', undefined],
   ])(
     'puts the runtime helper threads at nice %s, never the event loop or the pool that serves requests',
     async (_nice, setting) => {
@@ -55,7 +55,7 @@ describe('Starting the built service', () => {
         expect(nice.get(pid)).toBe(0);
         const lowered = [...nice.values()].filter((n) => n === 10).length;
         const normal = [...nice.keys()].filter((tid) => tid !== pid && nice.get(tid) === 0).length;
-        if (setting === undefined) {
+        if (setting === '10') {
           // V8's platform workers (4 by default) and Node's watchdog threads
           expect(lowered).toBeGreaterThanOrEqual(4);
           expect(app.output()).toContain(

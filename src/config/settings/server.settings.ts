@@ -35,7 +35,7 @@ export class ServerSettings {
 
   /** Nice value of the runtime's helper threads (garbage collection), Linux; 0 leaves them as they are. */
   @IntSetting('HELPER_THREADS_NICE must be an integer between 0 and 19', 0, 19)
-  HELPER_THREADS_NICE = 10;
+  HELPER_THREADS_NICE = 0;
 
   /** How long a lease (scheduled sync, a running job) outlives its holder's last renewal. */
   @IntSetting('LEASE_TTL_MS must be an integer between 1000 and 3600000', 1000, 3600000)
