@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { map, Observable } from 'rxjs';
-import { setResponseHeader } from '../http/raw-response';
+import { setResponseHeader } from './raw-response';
 import { Page } from './pagination.dto';
 
 /** Keeps controllers free of response objects: a returned Page becomes an array plus X-Total-Count. */

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../../common/api-error-responses.decorator';
-import { rawResponse } from '../../http/raw-response';
+import { rawResponse } from '../../common/raw-response';
 import { FeedQueryDto, StreamQueryDto } from './dto/feed-queries.dto';
 import { EventEnvelopeDto, EventsGoneErrorDto, StreamPositionDto } from './dto/feed-responses.dto';
 import { EventFeedService, FeedPage } from './event-feed.service';

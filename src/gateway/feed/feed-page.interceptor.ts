@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { map, Observable } from 'rxjs';
-import { setResponseHeader } from '../../http/raw-response';
+import { setResponseHeader } from '../../common/raw-response';
 import { FeedPage } from './event-feed.service';
 
 export const STREAM_EPOCH_HEADER = 'X-Stream-Epoch';
