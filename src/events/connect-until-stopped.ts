@@ -27,6 +27,8 @@ export async function connectUntilStopped(
   const settings: ConnectionOptions = {
     ...options,
     waitOnFirstConnect: false,
+    // an attempt that reached a server still starting up gives up after this, not nats.js' 20 s
+    timeout: 5000,
     // nats.js otherwise captures a stack trace per request and publish ack: CPU the API needs
     noAsyncTraces: true,
     maxReconnectAttempts: -1,
