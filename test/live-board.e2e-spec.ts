@@ -248,6 +248,11 @@ describe('The live page as a rates board, in headless Chromium', () => {
   });
 
   it('is readable at desktop and phone widths (screenshots in test-output/), with no page error', async () => {
+    // the widest row a rate can make: eight significant digits, moved by a hundred-millionth
+    const gbp = await byPair('USD/GBP');
+    await t.http.patch(`/items/${gbp.id}`).send({ rate: 0.12345678 }).expect(200);
+    await t.http.patch(`/items/${gbp.id}`).send({ rate: 0.12345679 }).expect(200);
+    await row(gbp.id).locator('td.change', { hasText: '+0.00000001' }).waitFor(WAIT);
     await page.screenshot({ path: join(ARTIFACTS, 'live-board-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     // nothing wider than the phone: no sideways scrolling
@@ -257,11 +262,15 @@ describe('The live page as a rates board, in headless Chromium', () => {
       { deadlineMs: 5000, what: 'the page fitting 390 px' },
     );
     // and the board's four columns fit its box without a sideways scroll
-    expect(
-      await page.evaluate<boolean>(
-        "(() => { const box = document.querySelector('.board .scroll'); return box.scrollWidth <= box.clientWidth; })()",
-      ),
-    ).toBe(true);
+    const fits = await pollUntil(
+      () =>
+        page.evaluate<boolean>(
+          "(() => { const box = document.querySelector('.board .scroll'); return box.scrollWidth <= box.clientWidth; })()",
+        ),
+      (fit) => fit,
+      { deadlineMs: 5000, what: 'the board fitting its box' },
+    );
+    expect(fits).toBe(true);
     // the candles are redrawn to the phone's width
     await page.waitForFunction(
       `(() => {
