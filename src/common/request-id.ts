@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_ID = /^[\w.:-]{1,128}$/;
@@ -12,14 +12,4 @@ export function assignRequestId(req: IncomingMessage): string {
   const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
   (req as WithRequestId).id = id;
   return id;
-}
-
-/** Echoes the request id (assigned here unless the adapter did already) as X-Request-Id. */
-export function requestIdMiddleware(
-  req: WithRequestId,
-  res: ServerResponse,
-  next: () => void,
-): void {
-  res.setHeader('X-Request-Id', req.id ?? assignRequestId(req));
-  next();
 }

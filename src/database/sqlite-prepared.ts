@@ -35,12 +35,13 @@ export class SqlitePreparedQuery<Row> {
       this.statement = this.database.prepare(this.sql);
     }
     const statement = this.statement;
+    // all(), not get(): it steps to the end, which ends the statement's read transaction in the
+    // same call (get() stops on its row, holding a read transaction that keeps the WAL from being
+    // checkpointed, and would need a reset: a second trip through libuv's thread pool)
     return new Promise((resolve, reject) =>
-      statement.get(params, (error: Error | null, row: Row | undefined) => {
-        // get() leaves the statement open on its row, and with it a read transaction that keeps
-        // the WAL from being checkpointed while writers go on: reset ends it
-        statement.reset(() => (error ? reject(error) : resolve(row)));
-      }),
+      statement.all(params, (error: Error | null, rows: Row[]) =>
+        error ? reject(error) : resolve(rows[0]),
+      ),
     );
   }
 }

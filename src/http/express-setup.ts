@@ -3,17 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapFrameworkError } from '../common/framework-errors';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jsonContentTypeMiddleware } from '../common/json-content-type';
-import { requestIdMiddleware } from '../common/request-id';
+import { assignRequestId, WithRequestId } from '../common/request-id';
 import { RequestLogging } from '../logging/request-logging';
-import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
-import { securityHeaders } from '../security/http-security';
+import { expressRouteLabel, RoutedRequest } from '../metrics/route-label';
 import type { HttpSetup } from './http-setup';
+import { requestObserver } from './request-observer';
 
 /**
- * The cross-cutting HTTP layer as Express middleware, in order: request id, request log line,
- * metrics, security headers, CORS, then the JSON-only body (415 for other types, 413 past the
- * limit).
+ * The cross-cutting HTTP layer as Express middleware, in order: the operations layer (request
+ * id, security headers, log line and metrics), CORS, then the JSON-only body (415 for other
+ * types, 413 past the limit). The log context is bound later, once the body is read
+ * (LoggingModule).
  */
 export function setUpExpress(
   nest: INestApplication,
@@ -25,10 +26,11 @@ export function setUpExpress(
     // req.ip then comes from X-Forwarded-For, through the trusted hops only
     app.set('trust proxy', trustProxy);
   }
-  app.use(requestIdMiddleware);
-  app.use(app.get(RequestLogging).middleware);
-  app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  app.use(securityHeaders());
+  const observe = requestObserver(app.get(RequestLogging), app.get(MetricsService));
+  app.use((req: WithRequestId & RoutedRequest, res: ServerResponse, next: () => void) => {
+    observe(req, res, req.id ?? assignRequestId(req), () => expressRouteLabel(req));
+    next();
+  });
   if (cors) {
     app.enableCors(cors);
   }

@@ -1,5 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { createRootLogger } from './log-options';
+import { createLoggers, requestLine, RequestLogRequest } from './log-options';
+
+const createRootLogger = (...args: Parameters<typeof createLoggers>) => createLoggers(...args).root;
 
 /** A destination that keeps the lines pino writes. */
 function memory(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -63,5 +66,47 @@ describe('the root logger', () => {
     expect(out.lines()[0].url).toBe(
       'https://rates.example.com/latest?base=USD&access_key=[redacted]',
     );
+  });
+});
+
+describe('the request line', () => {
+  const request = (url: string, headers: Record<string, string> = {}) =>
+    ({
+      id: 'req-1',
+      method: 'GET',
+      url,
+      headers,
+      socket: { remoteAddress: '127.0.0.1' },
+    }) as unknown as RequestLogRequest;
+  const response = (statusCode: number, writableFinished = true) =>
+    ({ statusCode, writableFinished }) as unknown as ServerResponse;
+
+  it('says what happened in one flat object, an unanswered request as 499 aborted', () => {
+    expect(requestLine(request('/products/1'), response(200), 1.23456)).toEqual({
+      request_id: 'req-1',
+      method: 'GET',
+      url: '/products/1',
+      status: 200,
+      duration_ms: 1.235,
+      client: '127.0.0.1',
+      outcome: 'ok',
+    });
+    expect(requestLine(request('/x'), response(404), 1).outcome).toBe('client_error');
+    expect(requestLine(request('/x'), response(503), 1).outcome).toBe('server_error');
+    expect(requestLine(request('/x'), response(200, false), 1)).toMatchObject({
+      status: 499,
+      outcome: 'aborted',
+    });
+  });
+
+  it('is written without the redaction pass, its url still cleaned of credentials', () => {
+    const out = memory();
+    const { requests } = createLoggers('info', false, out.stream);
+    const req = request('/products?api_key=k3y', { 'x-api-key': 'k3y' });
+    requests.info(requestLine(req, response(200), 1), 'request completed');
+    const [line] = out.lines();
+    expect(line).toMatchObject({ level: 'info', request_id: 'req-1', msg: 'request completed' });
+    expect(line.url).toBe('/products?api_key=[redacted]');
+    expect(JSON.stringify(line)).not.toContain('k3y');
   });
 });

@@ -1,7 +1,14 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { storage } from 'nestjs-pino/storage';
+import { assignRequestId, WithRequestId } from '../common/request-id';
 import { RequestLogging } from './request-logging';
+
+/** The one RequestLogging (one root logger, one stdout stream), for nestjs-pino and for the app. */
+@Module({ providers: [RequestLogging], exports: [RequestLogging] })
+class RequestLoggingModule {}
 
 /**
  * Structured logs through nestjs-pino: main.ts makes its Logger the app logger, so every
@@ -10,20 +17,37 @@ import { RequestLogging } from './request-logging';
  */
 @Module({
   imports: [
+    RequestLoggingModule,
     LoggerModule.forRootAsync({
-      providers: [RequestLogging],
-      inject: [RequestLogging, HttpAdapterHost],
-      useFactory: (logging: RequestLogging, adapterHost: HttpAdapterHost) => ({
+      imports: [RequestLoggingModule],
+      inject: [RequestLogging],
+      useFactory: (logging: RequestLogging) => ({
         pinoHttp: { logger: logging.root },
-        // the pino-http middleware is RequestLogging's; nestjs-pino only binds its req.log
+        // no pino-http middleware: the request line is the operations layer's (src/http), and
+        // the log context is bound below (Express) or in a preHandler hook (Fastify)
         useExisting: true,
-        // on Fastify a hook binds it (src/http/fastify-setup.ts): middie would bind Fastify's logger
-        forRoutes:
-          adapterHost.httpAdapter?.getType() === 'fastify'
-            ? []
-            : [{ path: '{*path}', method: RequestMethod.ALL }],
+        forRoutes: [],
       }),
     }),
   ],
+  exports: [RequestLoggingModule],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  constructor(
+    private readonly logging: RequestLogging,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** On Express, module middleware runs once the body is read: the handler then runs in it. */
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.adapterHost.httpAdapter?.getType() === 'fastify') {
+      return;
+    }
+    const logging = this.logging;
+    consumer
+      .apply((req: WithRequestId, _res: ServerResponse, next: () => void) => {
+        storage.run(logging.context(req.id ?? assignRequestId(req)), next);
+      })
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

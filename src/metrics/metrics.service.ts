@@ -45,6 +45,8 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
+
   private readonly upstreamRequests = new Counter({
     name: 'upstream_requests_total',
     help: 'Outbound HTTP attempts by upstream host and outcome',
@@ -163,7 +165,14 @@ export class MetricsService {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status }, seconds);
+    // one series per method, route and status, looked up once (prom-client hashes its labels)
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = this.httpDuration.labels(method, route, String(status));
+      this.httpSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   upstreamAttempt(host: string, outcome: string, durationMs: number): void {
