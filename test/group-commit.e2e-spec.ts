@@ -1,3 +1,6 @@
+import { SqlDialect } from '../src/database/sql-dialect';
+import { hotQuery, Transaction } from '../src/database/transaction';
+import { TransactionRunner } from '../src/database/transaction-runner';
 import { expectErrorShape } from './helpers/error-shape';
 import { startTestApp, TestApp } from './helpers/test-app';
 
@@ -208,6 +211,41 @@ describe('Concurrent writes: each its own result, events in commit order', () =>
         expect(last.get(row.id)).toMatchObject(row);
       }
     }
+  });
+
+  it('a run that wrote and then failed leaves nothing behind; the runs around it commit', async () => {
+    await t.dataSource.query('DELETE FROM products');
+    const runner = t.app.get(TransactionRunner);
+    const param = t.app.get(SqlDialect).param(1);
+    const insert = (tx: Transaction, name: string) =>
+      hotQuery(
+        tx,
+        'INSERT INTO products (name, description, price, created_at, updated_at) ' +
+          `VALUES (${param}, '', 1, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')`,
+        [name],
+      );
+    // started together: on SQLite they share one transaction, each run in its own savepoint
+    const outcomes = await Promise.allSettled(
+      ['a', 'b', 'c', 'd', 'e'].map((name) =>
+        runner.run(async (tx) => {
+          await insert(tx, `${name}1`);
+          if (name === 'b' || name === 'd') {
+            await insert(tx, `${name}2`);
+            throw new Error(`${name} fails after two writes`);
+          }
+          await insert(tx, `${name}2`);
+          return name;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : String(o.reason)))).toEqual([
+      'a',
+      'Error: b fails after two writes',
+      'c',
+      'Error: d fails after two writes',
+      'e',
+    ]);
+    expect((await rows()).map((r) => r.name).sort()).toEqual(['a1', 'a2', 'c1', 'c2', 'e1', 'e2']);
   });
 
   it('closes its database connection after the groups (nothing left prepared on it)', async () => {
