@@ -2,6 +2,7 @@ import { HttpException, type INestApplication } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapFrameworkError } from '../common/framework-errors';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { storage } from 'nestjs-pino/storage';
 import { jsonContentTypeMiddleware } from '../common/json-content-type';
 import { assignRequestId, WithRequestId } from '../common/request-id';
 import { RequestLogging } from '../logging/request-logging';
@@ -13,8 +14,7 @@ import { requestObserver } from './request-observer';
 /**
  * The cross-cutting HTTP layer as Express middleware, in order: the operations layer (request
  * id, security headers, log line and metrics), CORS, then the JSON-only body (415 for other
- * types, 413 past the limit). The log context is bound later, once the body is read
- * (LoggingModule).
+ * types, 413 past the limit), and the log context.
  */
 export function setUpExpress(
   nest: INestApplication,
@@ -37,6 +37,12 @@ export function setUpExpress(
   app.use(jsonContentTypeMiddleware);
   app.useBodyParser('json', { limit: bodyLimit });
   app.use(bodyParserErrors);
+  // the request's log context (its request_id on every line), bound once the body is read: the
+  // handler runs inside it (body-parser's own callback would run outside a context bound earlier)
+  const logging = app.get(RequestLogging);
+  app.use((req: WithRequestId, _res: ServerResponse, next: () => void) => {
+    storage.run(logging.context(req.id ?? assignRequestId(req)), next);
+  });
 }
 
 /**
