@@ -167,11 +167,8 @@ export class MetricsService {
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     // one series per method, route and status, looked up once (prom-client hashes its labels)
     const key = `${method} ${status} ${route}`;
-    let series = this.httpSeries.get(key);
-    if (!series) {
-      series = this.httpDuration.labels(method, route, String(status));
-      this.httpSeries.set(key, series);
-    }
+    const series = this.httpSeries.get(key) ?? this.httpDuration.labels(method, route, `${status}`);
+    this.httpSeries.set(key, series);
     series.observe(seconds);
   }
 
