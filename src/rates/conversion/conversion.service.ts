@@ -4,7 +4,7 @@ import { EventEnvelope } from '../../events/domain-events';
 import { DomainEvents } from '../../events/domain-events.service';
 import { OrderedEventStream } from '../../events/stream/ordered-event-stream';
 import { ItemsRepository } from '../items.repository';
-import { decimalOf, invert, multiply, toNumber } from './decimal';
+import { Decimal, decimalOf, invert, multiply, toNumber } from './decimal';
 import { ConvertQueryDto } from './dto/convert-query.dto';
 import { PathStep, RateGraph } from './rate-graph';
 
@@ -30,6 +30,7 @@ export interface Conversion {
 export class ConversionService implements OnModuleInit, OnModuleDestroy {
   private current?: Promise<RateGraph>;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly rates = new WeakMap<PathStep[], Decimal>();
 
   constructor(
     private readonly items: ItemsRepository,
@@ -71,11 +72,7 @@ export class ConversionService implements OnModuleInit, OnModuleDestroy {
           (query.at ? ` in force at ${at.toISOString()}` : ''),
       );
     }
-    const rate = path.reduce(
-      (product, { edge, inverted }) =>
-        multiply(product, inverted ? invert(decimalOf(edge.rate)) : decimalOf(edge.rate)),
-      decimalOf(1),
-    );
+    const rate = this.rateOf(path);
     return {
       from: query.from,
       to: query.to,
@@ -85,6 +82,20 @@ export class ConversionService implements OnModuleInit, OnModuleDestroy {
       at,
       path,
     };
+  }
+
+  /** The path's rate, the product of its steps; computed once per path the graph keeps. */
+  private rateOf(path: PathStep[]): Decimal {
+    let rate = this.rates.get(path);
+    if (!rate) {
+      rate = path.reduce(
+        (product, { edge, inverted }) =>
+          multiply(product, inverted ? invert(decimalOf(edge.rate)) : decimalOf(edge.rate)),
+        decimalOf(1),
+      );
+      this.rates.set(path, rate);
+    }
+    return rate;
   }
 
   private currentGraph(): Promise<RateGraph> {

@@ -18,6 +18,8 @@ interface Link {
  */
 export class RateGraph {
   private readonly links = new Map<string, Link[]>();
+  /** Paths found so far: the graph never changes (a changed item makes a new graph). */
+  private readonly paths = new Map<string, PathStep[] | null>();
 
   constructor(edges: RateEdge[]) {
     for (const edge of edges) {
@@ -38,6 +40,16 @@ export class RateGraph {
    * inverted steps; then the lower item ids, so the answer never depends on the load order.
    */
   path(from: string, to: string, maxSteps: number): PathStep[] | null {
+    const key = `${maxSteps} ${from} ${to}`;
+    let found = this.paths.get(key);
+    if (found === undefined) {
+      found = this.search(from, to, maxSteps);
+      this.paths.set(key, found);
+    }
+    return found;
+  }
+
+  private search(from: string, to: string, maxSteps: number): PathStep[] | null {
     const fromStart = this.distances(from, maxSteps);
     const length = fromStart.get(to);
     if (length === undefined) {
