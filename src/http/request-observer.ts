@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { RequestLogRequest } from '../logging/log-options';
 import { RequestLogging } from '../logging/request-logging';
 import { MetricsService } from '../metrics/metrics.service';
-import { CLIENT_CLOSED } from '../metrics/route-label';
 import { applySecurityHeaders, securityHeaders } from '../security/http-security';
 
 /**
@@ -27,9 +26,8 @@ export function requestObserver(logging: RequestLogging, metrics: MetricsService
     const started = performance.now();
     res.once('close', () => {
       const durationMs = performance.now() - started;
-      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+      const status = logging.completed(req, res, durationMs);
       metrics.httpRequest(req.method ?? 'GET', route(), status, durationMs / 1000);
-      logging.completed(req, res, durationMs);
     });
   };
 }

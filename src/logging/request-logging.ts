@@ -52,14 +52,16 @@ export class RequestLogging {
   /**
    * The one line per request, written when its response closed: what an operator greps for —
    * request_id, method, url, status, duration_ms, client, outcome; never headers, so keys and
-   * cookies stay out. A 5xx or an answer the client never got is a warning.
+   * cookies stay out. A 5xx or an answer the client never got is a warning. Returns the status
+   * it logged (499 for an answer the client never got).
    */
-  completed(req: RequestLogRequest, res: ServerResponse, durationMs: number): void {
+  completed(req: RequestLogRequest, res: ServerResponse, durationMs: number): number {
     const line = requestLine(req, res, durationMs);
     if (line.outcome === 'ok' || line.outcome === 'client_error') {
       this.requests.info(line, 'request completed');
     } else {
       this.requests.warn(line, 'request completed');
     }
+    return line.status;
   }
 }

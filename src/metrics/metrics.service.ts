@@ -44,7 +44,7 @@ export class MetricsService {
     buckets: HTTP_BUCKETS,
     registers: [this.registry],
   });
-
+  /** Its series by method, status and route, looked up once (prom-client hashes labels). */
   private readonly httpSeries = new Map<string, { observe(seconds: number): void }>();
 
   private readonly upstreamRequests = new Counter({
@@ -165,10 +165,12 @@ export class MetricsService {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    // one series per method, route and status, looked up once (prom-client hashes its labels)
     const key = `${method} ${status} ${route}`;
-    const series = this.httpSeries.get(key) ?? this.httpDuration.labels(method, route, `${status}`);
-    this.httpSeries.set(key, series);
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = this.httpDuration.labels(method, route, `${status}`);
+      this.httpSeries.set(key, series);
+    }
     series.observe(seconds);
   }
 

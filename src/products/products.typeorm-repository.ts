@@ -4,7 +4,7 @@ import { IsNull, Not, Repository } from 'typeorm';
 import { hotQuery, managerOf, Transaction } from '../database/transaction';
 import { Page } from '../common/pagination.dto';
 import { SqlDialect } from '../database/sql-dialect';
-import { SqliteBatchedRead } from '../database/sqlite-prepared';
+import { SqliteBatchedRead } from '../database/sqlite-batched-read';
 import { Product } from './entities/product.entity';
 import {
   NewProduct,

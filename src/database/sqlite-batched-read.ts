@@ -29,8 +29,7 @@ export class SqliteBatchedRead<Row> {
   private queued = new Map<number, Waiter<Row>[]>();
   private inFlight = false;
   private closed = false;
-  /** Statements run so far (each one trip through the thread pool, for any number of keys). */
-  statementsRun = 0;
+  private runs = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,6 +56,11 @@ export class SqliteBatchedRead<Row> {
     );
   }
 
+  /** Statements run so far (each one trip through the thread pool, for any number of keys). */
+  get statementsRun(): number {
+    return this.runs;
+  }
+
   get(key: number): Promise<Row | undefined> {
     if (this.closed) {
       return Promise.reject(databaseClosing());
@@ -79,7 +83,7 @@ export class SqliteBatchedRead<Row> {
     const batch = keys.map((key) => [key, this.queued.get(key)!] as const);
     keys.forEach((key) => this.queued.delete(key));
     this.inFlight = true;
-    this.statementsRun++;
+    this.runs++;
     const done = (error: Error | null, rows: Row[] = []) => {
       this.inFlight = false;
       const byKey = error ? undefined : new Map(rows.map((row) => [this.keyOf(row), row]));

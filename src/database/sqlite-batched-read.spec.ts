@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from 'sqlite3';
 import type { DataSource } from 'typeorm';
-import { READ_BATCH_CAP, SqliteBatchedRead } from './sqlite-prepared';
+import { READ_BATCH_CAP, SqliteBatchedRead } from './sqlite-batched-read';
 
 interface Row {
   id: number;
