@@ -59,6 +59,16 @@ const REQUESTS = {
       setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }),
     },
   ],
+  // the same, each with an amount never sent before: no query is seen twice
+  'get-paths-new-amount': [
+    {
+      method: 'GET',
+      setupRequest: (req) => ({
+        ...req,
+        path: `${paths[Math.floor(Math.random() * paths.length)]}&amount=${++sequence}.5`,
+      }),
+    },
+  ],
   // the same body size as the product POST, so parsing costs are comparable
   'post-hello': [
     {

@@ -5,6 +5,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
+import { ValidatedQueries } from './validated-queries';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -23,9 +24,12 @@ const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /**
  * Strict input: unknown fields are errors, no implicit type coercion of bodies. Path params are
- * left to their own pipes (ParseIdPipe), which see the raw text and can say what was wrong.
+ * left to their own pipes (ParseIdPipe), which see the raw text and can say what was wrong. A
+ * query seen before is not validated again (ValidatedQueries).
  */
 class StrictValidationPipe extends ValidationPipe {
+  private readonly queries = new ValidatedQueries();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'param') {
       return value;
@@ -56,7 +60,17 @@ class StrictValidationPipe extends ValidationPipe {
         throw new BadRequestException(found.map((key) => `property ${key} should not exist`));
       }
     }
-    return super.transform(value, metadata);
+    const key = metadata.type === 'query' && isDto ? this.queries.keyOf(value) : undefined;
+    if (key === undefined) {
+      return super.transform(value, metadata);
+    }
+    const known = this.queries.get(metadata.metatype, key);
+    if (known) {
+      return known;
+    }
+    const validated: unknown = await super.transform(value, metadata);
+    this.queries.set(metadata.metatype, key, validated);
+    return validated;
   }
 }
 

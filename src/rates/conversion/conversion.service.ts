@@ -30,7 +30,7 @@ export interface Conversion {
 export class ConversionService implements OnModuleInit, OnModuleDestroy {
   private current?: Promise<RateGraph>;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly rates = new WeakMap<PathStep[], Decimal>();
+  private readonly rates = new WeakMap<PathStep[], { exact: Decimal; value: number }>();
 
   constructor(
     private readonly items: ItemsRepository,
@@ -77,22 +77,23 @@ export class ConversionService implements OnModuleInit, OnModuleDestroy {
       from: query.from,
       to: query.to,
       amount: query.amount,
-      rate: toNumber(rate),
-      result: toNumber(multiply(rate, decimalOf(query.amount))),
+      rate: rate.value,
+      result: toNumber(multiply(rate.exact, decimalOf(query.amount))),
       at,
       path,
     };
   }
 
   /** The path's rate, the product of its steps; computed once per path the graph keeps. */
-  private rateOf(path: PathStep[]): Decimal {
+  private rateOf(path: PathStep[]): { exact: Decimal; value: number } {
     let rate = this.rates.get(path);
     if (!rate) {
-      rate = path.reduce(
+      const exact = path.reduce(
         (product, { edge, inverted }) =>
           multiply(product, inverted ? invert(decimalOf(edge.rate)) : decimalOf(edge.rate)),
         decimalOf(1),
       );
+      rate = { exact, value: toNumber(exact) };
       this.rates.set(path, rate);
     }
     return rate;

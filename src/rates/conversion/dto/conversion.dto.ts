@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Conversion } from '../conversion.service';
+import type { PathStep } from '../rate-graph';
 
 /** One item on the way, as stored; `inverted` when travelled from `code` to `base`. */
 export class ConversionStepDto {
@@ -59,13 +60,25 @@ export class ConversionDto {
       rate: conversion.rate,
       result: conversion.result,
       at: conversion.at.toISOString(),
-      path: conversion.path.map(({ edge, inverted }) => ({
-        item_id: edge.itemId,
-        base: edge.base,
-        code: edge.code,
-        rate: edge.rate,
-        inverted,
-      })),
+      path: stepsOf(conversion.path),
     };
   }
+}
+
+/** A rate graph keeps its paths, so each is written out once (read-only: it is only serialized). */
+const steps = new WeakMap<PathStep[], ConversionStepDto[]>();
+
+function stepsOf(path: PathStep[]): ConversionStepDto[] {
+  let written = steps.get(path);
+  if (!written) {
+    written = path.map(({ edge, inverted }) => ({
+      item_id: edge.itemId,
+      base: edge.base,
+      code: edge.code,
+      rate: edge.rate,
+      inverted,
+    }));
+    steps.set(path, written);
+  }
+  return written;
 }
