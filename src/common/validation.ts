@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 import { ValidatedQueries } from './validated-queries';
+import { keepValidationMetadata } from './validation-metadata';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -75,6 +76,7 @@ class StrictValidationPipe extends ValidationPipe {
 }
 
 export function createValidationPipe(): ValidationPipe {
+  keepValidationMetadata();
   return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

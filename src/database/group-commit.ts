@@ -5,9 +5,11 @@ export const GROUP_CAP = 64;
 
 /** The physical transaction a group shares, one step at a time (one connection, no overlap). */
 export interface GroupSession {
-  begin(): Promise<void>;
-  savepoint(): Promise<void>;
-  release(): Promise<void>;
+  /** BEGIN, and with `withSavepoint` the first run's SAVEPOINT. */
+  begin(withSavepoint: boolean): Promise<void>;
+  /** RELEASE of the run that succeeded, SAVEPOINT of the next. */
+  nextSavepoint(): Promise<void>;
+  /** Undoes the run since its SAVEPOINT, which stays open for the next run. */
   rollbackToSavepoint(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
@@ -41,7 +43,9 @@ class TransactionLost extends Error {
  * (its work, then its closing hooks: the event positions are taken in the order runs execute,
  * which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks
  * and its result, in order. A run that throws is rolled back to its savepoint and fails alone;
- * the others go on.
+ * the others go on. One savepoint stays open through the group: a run that succeeded is
+ * released as the next one's is taken (one step), one that failed leaves it at its start for the
+ * next, and COMMIT releases the last.
  */
 export class GroupCommit {
   private readonly queue: QueuedRun[] = [];
@@ -75,20 +79,25 @@ export class GroupCommit {
   }
 
   private async commit(group: QueuedRun[]): Promise<void> {
+    // a run alone needs no savepoint: its own failure rolls the whole transaction back
+    const nested = group.length > 1;
     try {
-      await this.session.begin();
+      await this.session.begin(nested);
     } catch (error) {
       // nothing started: the group fails as one transaction would (a lock, a closed database)
       group.forEach((run) => run.reject(error));
       return;
     }
-    // a run alone needs no savepoint: its own failure rolls the whole transaction back
-    const nested = group.length > 1;
     const done: DoneRun[] = [];
+    let previousCommits = false;
     for (const [i, run] of group.entries()) {
       try {
+        if (previousCommits) {
+          await this.session.nextSavepoint();
+        }
         const tx = this.session.transaction();
         const outcome = await this.execute(run, tx, nested);
+        previousCommits = outcome !== undefined;
         if (outcome) {
           done.push({ run, tx, value: outcome.value });
         }
@@ -125,18 +134,15 @@ export class GroupCommit {
   }
 
   /**
-   * One run, inside its savepoint when it shares the transaction: its value, or undefined when
-   * its own work failed (rejected already: its writes are undone, so nothing of it can commit).
-   * Throws when the physical transaction is lost.
+   * One run, inside its savepoint (taken already) when it shares the transaction: its value, or
+   * undefined when its own work failed (rejected already: its writes are undone, so nothing of it
+   * can commit). Throws when the physical transaction is lost.
    */
   private async execute(
     run: QueuedRun,
     tx: Transaction,
     nested: boolean,
   ): Promise<{ value: unknown } | void> {
-    if (nested) {
-      await this.session.savepoint();
-    }
     let value: unknown;
     try {
       value = await workThenClose(tx, run.work);
@@ -144,7 +150,6 @@ export class GroupCommit {
       try {
         if (nested) {
           await this.session.rollbackToSavepoint();
-          await this.session.release();
         } else {
           await this.session.rollback();
         }
@@ -155,9 +160,6 @@ export class GroupCommit {
       }
       run.reject(error);
       return;
-    }
-    if (nested) {
-      await this.session.release();
     }
     return { value };
   }

@@ -11,7 +11,8 @@ function markActive(runner: QueryRunner, active: boolean): void {
 
 /**
  * The group's physical transaction on SQLite: TypeORM's one connection, its BEGIN, SAVEPOINT,
- * RELEASE and COMMIT as statements prepared once on the same sqlite3 handle.
+ * RELEASE and COMMIT on the same sqlite3 handle, prepared once, or two at a time in one `exec`
+ * (each trip through sqlite3's thread pool costs the app's one core more than the statement).
  */
 export class SqliteGroupSession implements GroupSession {
   private opened?: { runner: QueryRunner; statements: SqliteStatements };
@@ -19,19 +20,15 @@ export class SqliteGroupSession implements GroupSession {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async begin(): Promise<void> {
+  async begin(withSavepoint: boolean): Promise<void> {
     const { runner, statements } = this.open();
-    await statements.all('BEGIN');
+    await (withSavepoint ? statements.exec('BEGIN; SAVEPOINT run') : statements.all('BEGIN'));
     // TypeORM's own writes in a run (save() and the like) must not try a BEGIN of their own
     markActive(runner, true);
   }
 
-  async savepoint(): Promise<void> {
-    await this.open().statements.all('SAVEPOINT run');
-  }
-
-  async release(): Promise<void> {
-    await this.open().statements.all('RELEASE run');
+  async nextSavepoint(): Promise<void> {
+    await this.open().statements.exec('RELEASE run; SAVEPOINT run');
   }
 
   async rollbackToSavepoint(): Promise<void> {

@@ -27,6 +27,16 @@ export class SqliteStatements {
     );
   }
 
+  /** Runs statements without parameters or rows, several in one trip to sqlite3's thread pool. */
+  exec(sql: string): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(databaseClosing());
+    }
+    return new Promise((resolve, reject) =>
+      this.database.exec(sql, (error: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+
   /** Must run before the connection closes: SQLite refuses to close with live statements. */
   async close(): Promise<void> {
     this.closed = true;

@@ -8,23 +8,37 @@ type Callback = (error: Error | null, rows?: unknown[]) => void;
 
 /**
  * An SQLite DataSource stand-in: its sqlite3 handle records every statement run through it, in
- * order, and fails the statements `failing` names (each name once).
+ * order, and each trip to it (several statements of one `exec` are one trip), and fails the
+ * statements `failing` names (each name once).
  */
 function fakeSqlite() {
   const log: string[] = [];
+  const trips: string[] = [];
   const failing = new Map<string, Error>();
   const prepared: string[] = [];
   let finalized = 0;
   const later = (fn: () => void) => setImmediate(fn);
+  const fails = (sql: string) => {
+    const error = failing.get(sql);
+    failing.delete(sql);
+    return error;
+  };
   const databaseConnection = {
+    exec(sql: string, callback: (error: Error | null) => void) {
+      trips.push(sql);
+      const statements = sql.split('; ');
+      log.push(...statements);
+      const error = statements.map(fails).find(Boolean);
+      later(() => callback(error ?? null));
+    },
     prepare(sql: string, done: (error: Error | null) => void) {
       prepared.push(sql);
       later(() => done(null));
       return {
         all(_params: unknown[], callback: Callback) {
           log.push(sql);
-          const error = failing.get(sql);
-          failing.delete(sql);
+          trips.push(sql);
+          const error = fails(sql);
           later(() => (error ? callback(error) : callback(null, [])));
         },
         finalize(callback: () => void) {
@@ -41,7 +55,7 @@ function fakeSqlite() {
     createQueryRunner: () => runner,
   } as unknown as DataSource;
   const transactions = new TransactionRunner(dataSource, new SqlDialect({ type: 'sqlite' }));
-  return { transactions, log, failing, prepared, runner, finalized: () => finalized };
+  return { transactions, log, trips, failing, prepared, runner, finalized: () => finalized };
 }
 
 /** What each run ended with: its value, or its error's message. */
@@ -51,8 +65,8 @@ async function outcomes(runs: Promise<string>[]): Promise<string[]> {
   );
 }
 
-/** The statements of a run that shares its transaction. */
-const inSavepoint = (n: string) => ['SAVEPOINT run', `work ${n}`, `close ${n}`, 'RELEASE run'];
+/** The statements of a run that shares its transaction and commits, after the one before it. */
+const inSavepoint = (n: string) => ['RELEASE run', 'SAVEPOINT run', `work ${n}`, `close ${n}`];
 
 /** A run that writes one statement (`work <name>`) and records its hooks and result in `trace`. */
 function traced(transactions: TransactionRunner, trace: string[], name: string, fail = false) {
@@ -99,11 +113,19 @@ describe('TransactionRunner on SQLite (group commit)', () => {
       'work a',
       'close a',
       'COMMIT',
+      // one savepoint open through the group: released as the next is taken; COMMIT ends the last
       'BEGIN',
-      ...inSavepoint('b'),
+      ...['SAVEPOINT run', 'work b', 'close b'],
       ...inSavepoint('c'),
       ...inSavepoint('d'),
       'COMMIT',
+    ]);
+    // two statements in one trip at each boundary: 3 runs, 10 trips for the group
+    expect(fake.trips.slice(fake.trips.lastIndexOf('COMMIT', -2) + 1)).toEqual([
+      'BEGIN; SAVEPOINT run',
+      ...['work b', 'close b', 'RELEASE run; SAVEPOINT run'],
+      ...['work c', 'close c', 'RELEASE run; SAVEPOINT run'],
+      ...['work d', 'close d', 'COMMIT'],
     ]);
     expect(fake.runner.isTransactionActive).toBe(false);
   });
@@ -116,9 +138,11 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     // one COMMIT for b, c and d; c's own closing hook never ran (its work threw first)
     expect(fake.log.slice(fake.log.lastIndexOf('BEGIN'))).toEqual([
       'BEGIN',
-      ...inSavepoint('b'),
-      ...['SAVEPOINT run', 'work c', 'ROLLBACK TO run', 'RELEASE run'],
-      ...inSavepoint('d'),
+      ...['SAVEPOINT run', 'work b', 'close b'],
+      ...inSavepoint('c').slice(0, -1),
+      // c undone to its savepoint, which stays open: d runs in it from where b left it
+      'ROLLBACK TO run',
+      ...['work d', 'close d'],
       'COMMIT',
     ]);
     expect(trace).not.toContain('committed c');
@@ -223,11 +247,10 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     const fake = fakeSqlite();
     const trace: string[] = [];
     await Promise.all(startAll(fake.transactions, trace, [['a'], ['a'], ['a']]));
-    expect(fake.prepared.sort()).toEqual(
-      ['BEGIN', 'COMMIT', 'RELEASE run', 'SAVEPOINT run', 'close a', 'work a'].sort(),
-    );
+    // the savepoint steps go through exec, two statements in one trip, never prepared
+    expect(fake.prepared.sort()).toEqual(['BEGIN', 'COMMIT', 'close a', 'work a'].sort());
     await fake.transactions.close();
-    expect(fake.finalized()).toBe(6);
+    expect(fake.finalized()).toBe(4);
     // after shutdown a write is refused as the database being unavailable, not prepared anew
     await expect(fake.transactions.run(() => Promise.resolve())).rejects.toThrow(
       'Connection is not established',

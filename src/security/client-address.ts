@@ -23,8 +23,24 @@ const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
+/** Addresses checked so far: BlockList parses each one into a SocketAddress (~10 µs a request). */
+const checked = new Map<string, boolean>();
+const CHECKED_KEPT = 10_000;
+
 /** 127.0.0.0/8 and ::1 (IPv4-mapped forms included); anything unparsable is not loopback. */
 export function isLoopback(address: string): boolean {
+  let loopback = checked.get(address);
+  if (loopback === undefined) {
+    loopback = checkLoopback(address);
+    if (checked.size >= CHECKED_KEPT) {
+      checked.clear();
+    }
+    checked.set(address, loopback);
+  }
+  return loopback;
+}
+
+function checkLoopback(address: string): boolean {
   const plain = IPV4_MAPPED.exec(address)?.[1] ?? address;
   if (isIPv4(plain)) {
     return LOOPBACK.check(plain, 'ipv4');
