@@ -9,7 +9,8 @@ const path = require('node:path');
 const sqlite3 = require('sqlite3');
 
 const ROOT = path.resolve(__dirname, '..');
-const APP_ENTRY = path.join(ROOT, 'dist/src/main.js');
+// BENCH_APP_DIST compares another build (a copy of dist/ inside the project, for node_modules)
+const APP_ENTRY = path.join(ROOT, process.env.BENCH_APP_DIST || 'dist', 'src/main.js');
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const SERVER_CORE = '0';
