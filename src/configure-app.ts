@@ -1,7 +1,7 @@
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -63,8 +63,10 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
   app.useWebSocketAdapter(new GatewayWsAdapter(app));
 
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.get(EventCatalog).build(document);
+  // built on the first request for either document, not on the way to ready
+  let document: OpenAPIObject | undefined;
+  const openApi = () => (document ??= buildOpenApiDocument(app));
+  SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs-json' });
+  app.get(EventCatalog).buildFrom(openApi);
   return app;
 }

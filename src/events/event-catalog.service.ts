@@ -13,6 +13,7 @@ import { Json, payloadSchemas } from './payload-schemas';
 @Injectable()
 export class EventCatalog {
   private websocket?: WebSocketChannel;
+  private source?: { openApi: () => OpenAPIObject; websocket: WebSocketChannel };
   private built?: Json;
 
   constructor(
@@ -28,15 +29,28 @@ export class EventCatalog {
   }
 
   /**
-   * Built by configureApp from the Swagger document (created with the registry's payload models as
-   * extraModels), whose DTO schemas are the event payloads' schemas.
+   * configureApp hands over the Swagger document (created with the registry's payload models as
+   * extraModels), whose DTO schemas are the event payloads' schemas. The catalog is built from it
+   * when first asked for: building both documents is a tenth of a cold start.
    */
-  build(openApi: OpenAPIObject): void {
+  buildFrom(openApi: () => OpenAPIObject): void {
     if (!this.websocket) {
       throw new Error(
         'the event catalog has no WebSocket channel: the gateway module describes it',
       );
     }
+    this.source = { openApi, websocket: this.websocket };
+  }
+
+  document(): Json {
+    if (!this.source) {
+      throw new Error('the event catalog has no OpenAPI document: configureApp hands it over');
+    }
+    this.built ??= this.build(this.source.openApi(), this.source.websocket);
+    return this.built;
+  }
+
+  private build(openApi: OpenAPIObject, websocket: WebSocketChannel): Json {
     const events: CatalogEvent[] = this.registry.all().map(([name, definition]) => ({
       name,
       summary: definition.summary,
@@ -44,14 +58,14 @@ export class EventCatalog {
       payload: definition.payload.name,
     }));
     const nats = this.nats.servers[0];
-    this.built = buildAsyncApiDocument({
+    return buildAsyncApiDocument({
       version: openApi.info.version,
       events,
       schemas: payloadSchemas(
         openApi,
         events.map((e) => e.payload),
       ),
-      websocket: this.websocket,
+      websocket,
       // the host only: a URL's user and password stay out of a public document
       natsHost: nats === undefined ? undefined : new URL(nats).host,
       httpHost: `localhost:${this.app.port}`,
@@ -61,12 +75,5 @@ export class EventCatalog {
         retentionMax: this.events.retentionMax,
       },
     });
-  }
-
-  document(): Json {
-    if (!this.built) {
-      throw new Error('the event catalog was not built: configureApp builds it at startup');
-    }
-    return this.built;
   }
 }

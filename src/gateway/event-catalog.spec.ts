@@ -11,6 +11,7 @@ import { DomainEventRegistry } from '../events/event-catalog';
 import { EventCatalog } from '../events/event-catalog.service';
 import { DOMAIN_EVENT_NAMES, DOMAIN_EVENTS } from './domain-event-list';
 import { CLIENT_FRAMES, SERVER_FRAMES, WEBSOCKET_CHANNEL } from './frames';
+import { RemoteEnvelopeCheck } from './remote-envelope.check';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking a built JSON document
 type Json = Record<string, any>;
@@ -20,6 +21,7 @@ describe('The event catalog of the service', () => {
   let app: INestApplication;
   let openApi: OpenAPIObject;
   let doc: Json;
+  let catalog: EventCatalog;
   const registry = new DomainEventRegistry();
 
   beforeAll(async () => {
@@ -28,7 +30,7 @@ describe('The event catalog of the service', () => {
     openApi = SwaggerModule.createDocument(app, new DocumentBuilder().setVersion('1.2.3').build(), {
       extraModels: registry.payloadModels(),
     });
-    const catalog = new EventCatalog(
+    catalog = new EventCatalog(
       { port: 8000 } as ConfigType<typeof appConfig>,
       { servers: ['nats://user:secret@nats.example:4222'] } as ConfigType<typeof natsConfig>,
       { streamName: 'CATALOG_EVENTS', retentionHours: 24, retentionMax: 1000000 } as ConfigType<
@@ -37,7 +39,7 @@ describe('The event catalog of the service', () => {
       registry,
     );
     catalog.describeWebSocket(WEBSOCKET_CHANNEL);
-    catalog.build(openApi);
+    catalog.buildFrom(() => openApi);
     doc = catalog.document();
   });
   afterAll(async () => {
@@ -55,6 +57,11 @@ describe('The event catalog of the service', () => {
     expect(document?.version()).toBe('3.0.0');
     expect(document?.info().version()).toBe('1.2.3');
     expect(doc.servers.nats.host).toBe('nats.example:4222');
+  });
+
+  it('gives every event an envelope schema that compiles, to check what other instances send', () => {
+    const compiled = new RemoteEnvelopeCheck(catalog).compileAll();
+    expect(compiled.sort()).toEqual([...DOMAIN_EVENT_NAMES].sort());
   });
 
   it('lists every event on the NATS subjects its definition names, and every frame of the gateway', () => {

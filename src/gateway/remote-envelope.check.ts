@@ -18,21 +18,48 @@ const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
 /**
  * Checks an envelope that came over NATS against the event catalog: its name must be one of the
  * catalog's events, and the whole envelope (payload included) must match that event's JSON
- * Schema in `/asyncapi.json`. Compiled once, from the catalog configureApp built at startup.
+ * Schema in `/asyncapi.json`. Each event's schema is compiled when a message of it first arrives:
+ * a single machine never gets one, and compiling them all is a tenth of a cold start.
  */
 @Injectable()
 export class RemoteEnvelopeCheck {
-  private validators?: Map<string, ValidateFunction>;
+  private compiler?: { ajv: Ajv; schemas: Map<string, Json> };
+  private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(private readonly catalog: EventCatalog) {}
 
-  /** Compiles every event's schema; later calls do nothing. */
-  compile(): Map<string, ValidateFunction> {
-    if (this.validators) {
-      return this.validators;
+  /** Every event's validator, compiled now: a schema that does not compile throws here. */
+  compileAll(): string[] {
+    const names = [...this.schemas().keys()];
+    names.forEach((name) => this.validatorOf(name));
+    return names;
+  }
+
+  private validatorOf(event: string): ValidateFunction | undefined {
+    let validate = this.validators.get(event);
+    const schema = validate ? undefined : this.schemas().get(event);
+    if (schema) {
+      validate = (this.compiler as { ajv: Ajv }).ajv.compile(schema);
+      this.validators.set(event, validate);
+    }
+    return validate;
+  }
+
+  /** Each event's envelope schema, by event name (a Map: no inherited names). */
+  private schemas(): Map<string, Json> {
+    if (this.compiler) {
+      return this.compiler.schemas;
     }
     const document = this.catalog.document();
     const components = document.components as { schemas: Json; messages: Json };
+    const schemas = new Map<string, Json>();
+    for (const [name, message] of Object.entries(components.messages)) {
+      const payload = (message as { payload?: Json }).payload;
+      if (payload && (payload.properties as Json | undefined)?.seq !== undefined) {
+        // the payload's $refs point into the catalog's schemas, from the root of this schema
+        schemas.set(name, { ...payload, components: { schemas: components.schemas } });
+      }
+    }
     // strict off: the root carries the catalog's `components`, which JSON Schema does not know
     const ajv = new Ajv({ strict: false, allErrors: false })
       .addFormat('uuid', UUID)
@@ -40,20 +67,8 @@ export class RemoteEnvelopeCheck {
         'date-time',
         (value: string) => DATE_TIME.test(value) && !isNaN(Date.parse(value)),
       );
-    const validators = new Map<string, ValidateFunction>();
-    for (const [name, message] of Object.entries(components.messages)) {
-      const payload = (message as { payload?: Json }).payload;
-      const isEvent = (payload?.properties as Json | undefined)?.seq !== undefined;
-      if (payload && isEvent) {
-        // the payload's $refs point into the catalog's schemas, from the root of this schema
-        validators.set(
-          name,
-          ajv.compile({ ...payload, components: { schemas: components.schemas } }),
-        );
-      }
-    }
-    this.validators = validators;
-    return validators;
+    this.compiler = { ajv, schemas };
+    return schemas;
   }
 
   check(data: Uint8Array): RemoteVerdict {
@@ -70,7 +85,7 @@ export class RemoteEnvelopeCheck {
       return { dropped: 'malformed', why: 'not a JSON object' };
     }
     const { event } = message as { event?: unknown };
-    const validate = typeof event === 'string' ? this.compile().get(event) : undefined;
+    const validate = typeof event === 'string' ? this.validatorOf(event) : undefined;
     if (!validate) {
       const named = typeof event === 'string' ? JSON.stringify(event.slice(0, 64)) : 'none';
       return { dropped: 'unknown_event', why: `event ${named}` };

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ThrottledWarning } from '../common/throttled-log';
 import { ITEMS_SUBJECT, PRODUCTS_SUBJECT } from '../events/domain-events';
 import { NatsConnection } from '../events/nats-connection';
@@ -16,7 +16,7 @@ import { DROP_REASONS, RemoteEnvelopeCheck } from './remote-envelope.check';
  * (nats_events_dropped_total), with a warning at most every 10 s.
  */
 @Injectable()
-export class RemoteEventsListener implements OnModuleInit, OnApplicationBootstrap {
+export class RemoteEventsListener implements OnModuleInit {
   private readonly dropped = new ThrottledWarning(new Logger('RemoteEvents'));
 
   constructor(
@@ -31,11 +31,6 @@ export class RemoteEventsListener implements OnModuleInit, OnApplicationBootstra
     for (const subject of [PRODUCTS_SUBJECT, ITEMS_SUBJECT]) {
       this.nats.onMessage(subject, (data) => this.relay(subject, data));
     }
-  }
-
-  onApplicationBootstrap(): void {
-    // configureApp built the catalog by now; a schema that does not compile stops the start
-    this.check.compile();
   }
 
   private relay(subject: string, data: Uint8Array): void {
