@@ -23,32 +23,35 @@ const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
  */
 @Injectable()
 export class RemoteEnvelopeCheck {
-  private compiler?: { ajv: Ajv; schemas: Map<string, Json> };
+  private compiled?: { ajv: Ajv; schemas: Map<string, Json> };
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(private readonly catalog: EventCatalog) {}
 
   /** Every event's validator, compiled now: a schema that does not compile throws here. */
   compileAll(): string[] {
-    const names = [...this.schemas().keys()];
+    const names = [...this.compiler().schemas.keys()];
     names.forEach((name) => this.validatorOf(name));
     return names;
   }
 
   private validatorOf(event: string): ValidateFunction | undefined {
     let validate = this.validators.get(event);
-    const schema = validate ? undefined : this.schemas().get(event);
-    if (schema) {
-      validate = (this.compiler as { ajv: Ajv }).ajv.compile(schema);
-      this.validators.set(event, validate);
+    if (!validate) {
+      const { ajv, schemas } = this.compiler();
+      const schema = schemas.get(event);
+      validate = schema && ajv.compile(schema);
+      if (validate) {
+        this.validators.set(event, validate);
+      }
     }
     return validate;
   }
 
-  /** Each event's envelope schema, by event name (a Map: no inherited names). */
-  private schemas(): Map<string, Json> {
-    if (this.compiler) {
-      return this.compiler.schemas;
+  /** ajv, and each event's envelope schema by event name (a Map: no inherited names). */
+  private compiler(): { ajv: Ajv; schemas: Map<string, Json> } {
+    if (this.compiled) {
+      return this.compiled;
     }
     const document = this.catalog.document();
     const components = document.components as { schemas: Json; messages: Json };
@@ -67,8 +70,8 @@ export class RemoteEnvelopeCheck {
         'date-time',
         (value: string) => DATE_TIME.test(value) && !isNaN(Date.parse(value)),
       );
-    this.compiler = { ajv, schemas };
-    return schemas;
+    this.compiled = { ajv, schemas };
+    return this.compiled;
   }
 
   check(data: Uint8Array): RemoteVerdict {
