@@ -1,4 +1,4 @@
-import { Transaction, runCommitted, workThenClose } from './transaction';
+import { Transaction, runCommitted, workThenClose, writeGathered } from './transaction';
 
 /** Runs per physical transaction at most: one COMMIT never holds the writer for long. */
 export const GROUP_CAP = 64;
@@ -13,8 +13,8 @@ export interface GroupSession {
   rollbackToSavepoint(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
-  /** A fresh handle for one run, on the group's connection. */
-  transaction(): Transaction;
+  /** A fresh handle on the group's connection: the group's own, or one run's in the group `of`. */
+  transaction(of?: Transaction): Transaction;
   close(): Promise<void>;
 }
 
@@ -88,6 +88,7 @@ export class GroupCommit {
       group.forEach((run) => run.reject(error));
       return;
     }
+    const groupTx = this.session.transaction();
     const done: DoneRun[] = [];
     let previousCommits = false;
     for (const [i, run] of group.entries()) {
@@ -95,7 +96,7 @@ export class GroupCommit {
         if (previousCommits) {
           await this.session.nextSavepoint();
         }
-        const tx = this.session.transaction();
+        const tx = this.session.transaction(groupTx);
         const outcome = await this.execute(run, tx, nested);
         previousCommits = outcome !== undefined;
         if (outcome) {
@@ -115,14 +116,17 @@ export class GroupCommit {
       return;
     }
     try {
+      // what the runs gathered (their events) is written once for all of them
+      await writeGathered(groupTx);
       await this.session.commit();
     } catch (error) {
-      // If the COMMIT itself fails, none of the group committed: every run of it fails with
-      // that error (SQLite may keep the transaction open after a failed COMMIT; roll it back).
+      // If that or the COMMIT itself fails, none of the group committed: every run of it fails
+      // with that error (SQLite may keep the transaction open after a failed COMMIT; roll back).
       await this.session.rollback().catch(() => undefined);
       done.forEach((d) => d.run.reject(error));
       return;
     }
+    runCommitted(groupTx);
     for (const { run, tx, value } of done) {
       try {
         runCommitted(tx);

@@ -47,9 +47,9 @@ export class SqliteGroupSession implements GroupSession {
     await statements.all('ROLLBACK');
   }
 
-  transaction(): Transaction {
+  transaction(of?: Transaction): Transaction {
     const { runner, statements } = this.open();
-    return transactionOf(runner.manager, statements);
+    return transactionOf(runner.manager, statements, of);
   }
 
   async close(): Promise<void> {

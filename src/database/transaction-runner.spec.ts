@@ -166,6 +166,61 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     ]);
   });
 
+  it('what runs gather is written once per group, before COMMIT: the items of the runs that succeeded, in order', async () => {
+    const fake = fakeSqlite();
+    const trace: string[] = [];
+    const writer = async (tx: Transaction, items: string[]) => {
+      await hotQuery(tx, `write ${items.join(' ')}`, []);
+      fake.transactions.afterCommit(tx, () => trace.push(`wrote ${items.join(' ')}`));
+    };
+    const gathering =
+      (name: string, fail = false) =>
+      async (tx: Transaction) => {
+        fake.transactions.gather(tx, writer, [`${name}1`]);
+        await hotQuery(tx, `work ${name}`, []);
+        fake.transactions.gather(tx, writer, [`${name}2`]);
+        if (fail) {
+          throw new Error(`${name} failed`);
+        }
+        fake.transactions.afterCommit(tx, () => trace.push(`committed ${name}`));
+        return name;
+      };
+    const runs = ['a', 'b', 'c', 'd'].map((n) => fake.transactions.run(gathering(n, n === 'c')));
+    expect(await outcomes(runs)).toEqual(['a', 'b', 'error: c failed', 'd']);
+    expect(fake.log).toEqual([
+      ...['BEGIN', 'work a', 'write a1 a2', 'COMMIT'],
+      ...['BEGIN', 'SAVEPOINT run', 'work b', 'RELEASE run', 'SAVEPOINT run', 'work c'],
+      // c is undone, and so is what it gathered: one write for b and d, after the last run
+      ...['ROLLBACK TO run', 'work d', 'write b1 b2 d1 d2', 'COMMIT'],
+    ]);
+    // the writer's hooks first, then each run's
+    expect(trace).toEqual([
+      'wrote a1 a2',
+      'committed a',
+      'wrote b1 b2 d1 d2',
+      'committed b',
+      'committed d',
+    ]);
+  });
+
+  it('a failed gathered write fails every run of its group; nothing of it commits', async () => {
+    const fake = fakeSqlite();
+    const writer = (tx: Transaction, items: string[]) =>
+      hotQuery(tx, `write ${items.join(' ')}`, []).then(() => undefined);
+    const gathering = (name: string) => async (tx: Transaction) => {
+      fake.transactions.gather(tx, writer, [name]);
+      await hotQuery(tx, `work ${name}`, []);
+      return name;
+    };
+    fake.failing.set('write b c', new Error('disk full'));
+    const runs = ['a', 'b', 'c'].map((n) => fake.transactions.run(gathering(n)));
+    expect(await outcomes(runs)).toEqual(['a', 'error: disk full', 'error: disk full']);
+    expect(fake.log.slice(fake.log.lastIndexOf('BEGIN'))).toEqual([
+      ...['BEGIN', 'SAVEPOINT run', 'work b', 'RELEASE run', 'SAVEPOINT run', 'work c'],
+      ...['write b c', 'ROLLBACK'],
+    ]);
+  });
+
   it('a failed COMMIT fails every run of the group (none committed); the next group goes on', async () => {
     const fake = fakeSqlite();
     const trace: string[] = [];

@@ -12,6 +12,16 @@ export interface Transaction {
   readonly [opaque]: true;
 }
 
+/** Writes, once per physical transaction and just before its COMMIT, what its runs gathered. */
+export type BatchWriter<T> = (tx: Transaction, items: T[]) => Promise<void>;
+
+/** What one run gathered for one writer. */
+interface Gathered {
+  writer: BatchWriter<unknown>;
+  run: OpenTransaction;
+  items: unknown[];
+}
+
 /** What a Transaction is inside the database module: one per run, never reused. */
 export interface OpenTransaction {
   readonly manager: EntityManager;
@@ -21,14 +31,31 @@ export interface OpenTransaction {
   readonly committed: (() => void)[];
   /** On SQLite: statements prepared once on the connection the transaction is open on. */
   readonly statements?: SqliteStatements;
+  /** What the runs sharing this physical transaction gathered: one array for all of them. */
+  readonly gathered: Gathered[];
+  /** Its work and its closing hooks succeeded: what it gathered is due. */
+  done: boolean;
 }
 
 export function managerOf(tx: Transaction): EntityManager {
   return (tx as unknown as OpenTransaction).manager;
 }
 
-export function transactionOf(manager: EntityManager, statements?: SqliteStatements): Transaction {
-  const open: OpenTransaction = { manager, closing: [], committed: [], statements };
+/** A run's handle; with `shared`, one more run of the physical transaction `shared` is part of. */
+export function transactionOf(
+  manager: EntityManager,
+  statements?: SqliteStatements,
+  shared?: Transaction,
+): Transaction {
+  const gathered = shared ? openedTransaction(shared).gathered : [];
+  const open: OpenTransaction = {
+    manager,
+    closing: [],
+    committed: [],
+    statements,
+    gathered,
+    done: false,
+  };
   return open as unknown as Transaction;
 }
 
@@ -64,10 +91,43 @@ export async function workThenClose<T>(
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
   const value = await work(tx);
-  for (const last of openedTransaction(tx).closing) {
+  const open = openedTransaction(tx);
+  for (const last of open.closing) {
     await last();
   }
+  open.done = true;
   return value;
+}
+
+/** Adds `items` to what `writer` writes once for the physical transaction of `tx`. */
+export function gather<T>(tx: Transaction, writer: BatchWriter<T>, items: T[]): void {
+  const run = openedTransaction(tx);
+  const found = run.gathered.find((g) => g.run === run && g.writer === writer);
+  const into = found?.items ?? [];
+  if (!found) {
+    run.gathered.push({ writer: writer as BatchWriter<unknown>, run, items: into });
+  }
+  // a refresh gathers thousands: no spread of them as arguments
+  for (const item of items) {
+    into.push(item);
+  }
+}
+
+/**
+ * The last work of a physical transaction: each writer once, with the items of the runs that
+ * succeeded in the order they ran (a run that failed was rolled back, and so is what it gathered).
+ */
+export async function writeGathered(tx: Transaction): Promise<void> {
+  const { gathered } = openedTransaction(tx);
+  const byWriter = new Map<BatchWriter<unknown>, unknown[]>();
+  for (const { writer, run, items } of gathered.splice(0)) {
+    if (run.done) {
+      byWriter.set(writer, (byWriter.get(writer) ?? []).concat(items));
+    }
+  }
+  for (const [writer, items] of byWriter) {
+    await writer(tx, items);
+  }
 }
 
 /** Committed: what was waiting for it, in the order it was registered. */

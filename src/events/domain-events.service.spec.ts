@@ -1,6 +1,12 @@
 import { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config';
-import { Transaction, transactionOf } from '../database/transaction';
+import {
+  gather,
+  Transaction,
+  transactionOf,
+  workThenClose,
+  writeGathered,
+} from '../database/transaction';
 import { TransactionRunner } from '../database/transaction-runner';
 import { defineEvents, EventEnvelope } from './domain-events';
 import { DomainEvents } from './domain-events.service';
@@ -28,18 +34,21 @@ function fakeStore() {
   return { store, appended };
 }
 
-/** A transaction whose end (the work before COMMIT, then the commit hooks) the test triggers. */
+/**
+ * A physical transaction whose end (its runs done, what they gathered written, then the commit
+ * hooks) the test triggers.
+ */
 function fakeTransactions() {
-  const closing: (() => Promise<void>)[] = [];
   const committed: (() => void)[] = [];
   const transactions = {
-    beforeCommit: (_tx: Transaction, last: () => Promise<void>) => closing.push(last),
+    gather,
     afterCommit: (_tx: Transaction, hook: () => void) => committed.push(hook),
   } as unknown as TransactionRunner;
-  const end = async () => {
-    for (const last of closing.splice(0)) {
-      await last();
+  const end = async (...runs: Transaction[]) => {
+    for (const run of runs) {
+      await workThenClose(run, () => Promise.resolve());
     }
+    await writeGathered(runs[0]);
   };
   const commit = () => committed.splice(0).forEach((hook) => hook());
   return { transactions, end, commit };
@@ -74,7 +83,7 @@ describe('DomainEvents (the one writer of the event store)', () => {
       { event: 'job.started', payload: { kind: 'y' } as never },
     ]);
     expect(appended).toEqual([]);
-    await end();
+    await end(tx);
     expect(appended).toHaveLength(1);
     const rows = appended[0];
     expect(rows.map((r) => [r.seq, r.subject])).toEqual([
@@ -93,10 +102,25 @@ describe('DomainEvents (the one writer of the event store)', () => {
     });
   });
 
+  it('writes the events of the runs sharing one physical transaction at once, in run order', async () => {
+    const { tx, appended, events, end } = setup();
+    const second = transactionOf({} as never, undefined, tx);
+    await events.record(tx, 'job.started', { kind: 'x' } as never);
+    await events.record(second, 'job.started', { kind: 'y' } as never);
+    await events.record(tx, 'product.created', { kind: 'p' } as never);
+    await end(tx, second);
+    expect(appended).toHaveLength(1);
+    expect(appended[0].map((r) => [r.seq, r.subject])).toEqual([
+      [41, 'a'],
+      [42, 'products.updates'],
+      [43, 'b'],
+    ]);
+  });
+
   it('writes nothing for a transaction without events', async () => {
     const { tx, appended, events, end } = setup();
     await events.recordMany(tx, []);
-    await end();
+    await end(tx);
     expect(appended).toEqual([]);
   });
 
@@ -106,7 +130,7 @@ describe('DomainEvents (the one writer of the event store)', () => {
     events.onCommitted((e) => heard.push(`${e.seq}:${(e.payload as { kind: string }).kind}`));
     await events.record(tx, 'job.started', { kind: 'x' } as never);
     await events.recordMany(tx, [{ event: 'job.started', payload: { kind: 'y' } as never }]);
-    await end();
+    await end(tx);
     expect(heard).toEqual([]);
     commit();
     expect(heard).toEqual(['41:x', '42:y']);

@@ -19,12 +19,15 @@ interface Pending {
  * Services raise events here, inside the transaction of their change. The events of a
  * transaction are written to the event store with it, at its end (so none is lost if NATS is
  * down or the process dies): they take their stream positions then, as the last thing before
- * COMMIT. Local listeners (the ordered stream, the relay) hear of them once it has committed.
+ * COMMIT, together with those of the runs sharing its physical transaction (an SQLite group):
+ * one position update and one insert for all of them, in the order the runs ran. Local listeners
+ * (the ordered stream, the relay) hear of them once it has committed.
  */
 @Injectable()
 export class DomainEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(100);
-  private readonly pending = new WeakMap<Transaction, Pending[]>();
+  /** The one writer, as the same function every time: the runner gathers by it. */
+  private readonly writer = (tx: Transaction, pending: Pending[]) => this.write(tx, pending);
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -67,20 +70,14 @@ export class DomainEvents {
       return;
     }
     // an event without a definition fails here, in the service that raised it
-    const subjects = events.map((e) => this.registry.subjectOf(e.event, e.payload));
-    let queue = this.pending.get(tx);
-    if (!queue) {
-      const created: Pending[] = [];
-      queue = created;
-      this.pending.set(tx, created);
-      this.transactions.beforeCommit(tx, () => this.write(tx, created));
-    }
-    for (const [i, event] of events.entries()) {
-      queue.push({ event, subject: subjects[i] });
-    }
+    const pending = events.map((event) => ({
+      event,
+      subject: this.registry.subjectOf(event.event, event.payload),
+    }));
+    this.transactions.gather(tx, this.writer, pending);
   }
 
-  /** The one writer: positions for the whole transaction, then its rows in one statement. */
+  /** Positions for the whole physical transaction, then its rows (one statement per 500). */
   private async write(tx: Transaction, pending: Pending[]): Promise<void> {
     const { first } = await this.store.takePositions(tx, pending.length);
     const now = new Date();

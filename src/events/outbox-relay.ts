@@ -190,14 +190,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * come (they reached WebSocket clients at commit) and stay for the feed until retention.
    */
   private async retireWhileOff(): Promise<void> {
-    const rows = await this.store.unpublished(BATCH * 10);
-    await this.store.markPublished(
-      rows.map((r) => r.seq),
-      new Date(),
-    );
-    if (rows.length > 0) {
+    const top = await this.store.retirePending(new Date(), BATCH * 10);
+    if (top !== undefined) {
       // without NATS, other instances' events on the same database reach listeners from here
-      this.stream.heardOf(rows[rows.length - 1].seq);
+      this.stream.heardOf(top);
     }
   }
 

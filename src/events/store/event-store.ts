@@ -36,6 +36,11 @@ export abstract class EventStore {
   abstract countUnpublished(): Promise<number>;
   abstract countSetAside(): Promise<number>;
   abstract markPublished(seqs: number[], at: Date): Promise<void>;
+  /**
+   * Marks up to `limit` pending rows published as they are (nothing will publish them: NATS is
+   * off); resolves with the highest position among them, if any.
+   */
+  abstract retirePending(at: Date, limit: number): Promise<number | undefined>;
   /** Keeps a row NATS refused for good, with the reason; the relay goes on without it. */
   abstract setAside(seq: number, reason: string, at: Date): Promise<void>;
   /**

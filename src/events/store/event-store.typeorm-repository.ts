@@ -8,6 +8,9 @@ import { EventStore, StoredEvent, StreamPosition } from './event-store';
 /** Rows per INSERT: far below either engine's limit on bound parameters. */
 const INSERT_CHUNK = 500;
 
+/** Up to this many rows (a group's events, usually) the INSERT is prepared once per row count. */
+const HOT_ROWS = 64;
+
 interface StoredRow {
   seq: number | string;
   subject: string;
@@ -23,7 +26,7 @@ const stored = (row: StoredRow): StoredEvent => ({
 @Injectable()
 export class EventStoreTypeormRepository extends EventStore {
   private readonly takeSql: string;
-  private readonly appendOne: string;
+  private readonly retireSql: string;
 
   constructor(
     private readonly reads: ReadConnection,
@@ -36,7 +39,11 @@ export class EventStoreTypeormRepository extends EventStore {
     this.takeSql = sql.postgres
       ? `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`
       : `${bump} RETURNING epoch, last_seq`;
-    this.appendOne = `INSERT INTO outbox (seq, subject, envelope, created_at) VALUES ${sql.valueRows(1, 4)}`;
+    const pending = `SELECT seq FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT ${sql.param(2)}`;
+    const retire = `UPDATE outbox SET sent_at = ${sql.param(1)} WHERE seq IN (${pending}) RETURNING seq`;
+    this.retireSql = sql.postgres
+      ? `WITH retired AS (${retire}) SELECT MAX(seq) AS seq FROM retired`
+      : retire;
   }
 
   async takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }> {
@@ -51,22 +58,17 @@ export class EventStoreTypeormRepository extends EventStore {
 
   async append(tx: Transaction, events: StoredEvent[], createdAt: Date): Promise<void> {
     const at = this.sql.timestamp(createdAt);
-    if (events.length === 1) {
-      // the one row of a POST: a constant statement, prepared once on SQLite
-      const [e] = events;
-      await hotQuery(tx, this.appendOne, [e.seq, e.subject, e.envelope, at]);
-      return;
-    }
     for (let start = 0; start < events.length; start += INSERT_CHUNK) {
       const chunk = events.slice(start, start + INSERT_CHUNK);
       const params: unknown[] = [];
       for (const e of chunk) {
         params.push(e.seq, e.subject, e.envelope, at);
       }
-      await managerOf(tx).query(
-        `INSERT INTO outbox (seq, subject, envelope, created_at) VALUES ${this.sql.valueRows(chunk.length, 4)}`,
-        params,
-      );
+      const sql = `INSERT INTO outbox (seq, subject, envelope, created_at) VALUES ${this.sql.valueRows(chunk.length, 4)}`;
+      // a group's rows (one per POST): at most HOT_ROWS texts, each prepared once on SQLite
+      await (chunk.length <= HOT_ROWS
+        ? hotQuery(tx, sql, params)
+        : managerOf(tx).query(sql, params));
     }
   }
 
@@ -115,6 +117,17 @@ export class EventStoreTypeormRepository extends EventStore {
       `UPDATE outbox SET sent_at = ${this.sql.param(1)} WHERE seq IN (${this.sql.list(seqs.length, 2)})`,
       [this.sql.timestamp(at), ...seqs],
     );
+  }
+
+  async retirePending(at: Date, limit: number): Promise<number | undefined> {
+    const rows = await this.transactions.run((tx) =>
+      hotQuery<{ seq: number | string | null }>(tx, this.retireSql, [
+        this.sql.timestamp(at),
+        limit,
+      ]),
+    );
+    const top = rows.reduce((max, row) => Math.max(max, Number(row.seq ?? 0)), 0);
+    return top > 0 ? top : undefined;
   }
 
   async setAside(seq: number, reason: string, at: Date): Promise<void> {
