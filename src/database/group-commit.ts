@@ -84,7 +84,9 @@ export class GroupCommit {
     try {
       await this.session.begin(nested);
     } catch (error) {
-      // nothing started: the group fails as one transaction would (a lock, a closed database)
+      // nothing ran: the group fails as one transaction would (a lock, a closed database); a
+      // BEGIN whose SAVEPOINT failed is rolled back, or every later BEGIN would fail
+      await this.session.rollback().catch(() => undefined);
       group.forEach((run) => run.reject(error));
       return;
     }

@@ -20,9 +20,10 @@ export class SqliteStatements {
   async all<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
     const statement = await this.statement(sql);
     return new Promise((resolve, reject) =>
-      // all() steps to the end and resets the statement, so none is left open at COMMIT
+      // all() steps to the end and resets the statement, so none is left open at COMMIT; one
+      // that failed (busy) stays in progress until reset, and SQLite refuses a SAVEPOINT then
       statement.all(params, (error: Error | null, rows: Row[]) =>
-        error ? reject(error) : resolve(rows),
+        error ? statement.reset(() => reject(error)) : resolve(rows),
       ),
     );
   }

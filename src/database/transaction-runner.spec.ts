@@ -16,6 +16,8 @@ function fakeSqlite() {
   const trips: string[] = [];
   const failing = new Map<string, Error>();
   const prepared: string[] = [];
+  // as in SQLite: a statement that failed stays in progress until reset, and blocks a SAVEPOINT
+  const inProgress = new Set<string>();
   let finalized = 0;
   const later = (fn: () => void) => setImmediate(fn);
   const fails = (sql: string) => {
@@ -28,7 +30,11 @@ function fakeSqlite() {
       trips.push(sql);
       const statements = sql.split('; ');
       log.push(...statements);
-      const error = statements.map(fails).find(Boolean);
+      const blocked =
+        inProgress.size > 0 && statements.includes('SAVEPOINT run')
+          ? new Error('SQLITE_BUSY: cannot open savepoint - SQL statements in progress')
+          : undefined;
+      const error = blocked ?? statements.map(fails).find(Boolean);
       later(() => callback(error ?? null));
     },
     prepare(sql: string, done: (error: Error | null) => void) {
@@ -39,7 +45,14 @@ function fakeSqlite() {
           log.push(sql);
           trips.push(sql);
           const error = fails(sql);
+          if (error) {
+            inProgress.add(sql);
+          }
           later(() => (error ? callback(error) : callback(null, [])));
+        },
+        reset(callback: () => void) {
+          inProgress.delete(sql);
+          later(callback);
         },
         finalize(callback: () => void) {
           finalized++;
@@ -268,6 +281,33 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     const failed = fake.transactions.run(() => Promise.resolve('never'));
     await expect(failed).rejects.toThrow('SQLITE_BUSY');
     await expect(fake.transactions.run(() => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+
+  it('a statement that failed is reset: the next group can take its savepoints', async () => {
+    const fake = fakeSqlite();
+    fake.failing.set('work a', new Error('SQLITE_BUSY: database is locked'));
+    const trace: string[] = [];
+    const [a] = startAll(fake.transactions, trace, [['a']]);
+    await expect(a).rejects.toThrow('database is locked');
+    const runs = startAll(fake.transactions, trace, [['b'], ['c'], ['d']]);
+    expect(await outcomes(runs)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('a BEGIN whose SAVEPOINT failed is rolled back: that group fails, the next one begins', async () => {
+    const fake = fakeSqlite();
+    // the first run goes alone; the two queued behind it share the next BEGIN, with a savepoint
+    fake.failing.set('SAVEPOINT run', new Error('SQLITE_BUSY: cannot open savepoint'));
+    const runs = ['a', 'b', 'c'].map((n) => fake.transactions.run(() => Promise.resolve(n)));
+    expect(await outcomes(runs)).toEqual([
+      'a',
+      'error: SQLITE_BUSY: cannot open savepoint',
+      'error: SQLITE_BUSY: cannot open savepoint',
+    ]);
+    await expect(fake.transactions.run(() => Promise.resolve('d'))).resolves.toBe('d');
+    expect(fake.log.slice(fake.log.indexOf('SAVEPOINT run'))).toEqual([
+      ...['SAVEPOINT run', 'ROLLBACK'],
+      ...['BEGIN', 'COMMIT'],
+    ]);
   });
 
   it(`caps a group at ${GROUP_CAP} runs, keeping FIFO order across groups`, async () => {

@@ -190,6 +190,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * come (they reached WebSocket clients at commit) and stay for the feed until retention.
    */
   private async retireWhileOff(): Promise<void> {
+    // a read first: an idle instance takes no write lock (another process may be holding it)
+    if ((await this.store.unpublished(1)).length === 0) {
+      return;
+    }
     const top = await this.store.retirePending(new Date(), BATCH * 10);
     if (top !== undefined) {
       // without NATS, other instances' events on the same database reach listeners from here
