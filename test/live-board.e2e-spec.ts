@@ -141,15 +141,35 @@ describe('The live page as a rates board, in headless Chromium', () => {
     const before = await items();
     await sync();
     const after = await items();
-    for (const item of after) {
+    const expected = after.map((item) => {
       const old = before.find((b) => b.id === item.id)!;
       expect(item.rate).not.toBe(old.rate);
-      await page.waitForSelector(
-        `#board-rows tr.flash[data-id="${item.id}"][data-rate="${item.rate}"][data-dir="${item.rate > old.rate ? 'up' : 'down'}"]`,
-        WAIT,
+      const dir = item.rate > old.rate ? 'up' : 'down';
+      return {
+        id: item.id,
+        flash: true,
+        rate: String(item.rate),
+        dir,
+        shown: formatRate(item.rate),
+      };
+    });
+    // every row at once, so a miss reports what each row shows against what the API says
+    const shown = () =>
+      page.locator('#board-rows tr[data-id]').evaluateAll((trs) =>
+        trs
+          .map((tr) => ({
+            id: Number(tr.getAttribute('data-id')),
+            flash: tr.classList.contains('flash'),
+            rate: tr.getAttribute('data-rate'),
+            dir: tr.getAttribute('data-dir'),
+            shown: tr.querySelector('td.rate')?.textContent,
+          }))
+          .sort((a, b) => a.id - b.id),
       );
-      expect(await row(item.id).locator('td.rate').textContent()).toBe(formatRate(item.rate));
-    }
+    const same = (rows: Awaited<ReturnType<typeof shown>>) =>
+      JSON.stringify(rows) === JSON.stringify(expected);
+    const rows = await pollUntil(shown, same, { deadlineMs: WAIT.timeout, what: 'the board' });
+    expect(rows).toEqual(expected);
     expect(pageErrors).toEqual([]);
   });
 
