@@ -1,4 +1,4 @@
-import { Transaction, runCommitted, workThenClose, writeGathered } from './transaction';
+import { Transaction, runCommitted, runWork, writeGathered } from './transaction';
 
 /** Runs per physical transaction at most: one COMMIT never holds the writer for long. */
 export const GROUP_CAP = 64;
@@ -40,8 +40,8 @@ class TransactionLost extends Error {
 /**
  * Group commit on one connection. Runs queue in arrival order; those that arrive while a
  * physical transaction is in flight share the next one: one BEGIN, each run in its own SAVEPOINT
- * (its work, then its closing hooks: the event positions are taken in the order runs execute,
- * which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks
+ * (its work; what the runs gathered, their events, is written once after the last of them,
+ * in the order they ran, which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks
  * and its result, in order. A run that throws is rolled back to its savepoint and fails alone;
  * the others go on. One savepoint stays open through the group: a run that succeeded is
  * released as the next one's is taken (one step), one that failed leaves it at its start for the
@@ -151,7 +151,7 @@ export class GroupCommit {
   ): Promise<{ value: unknown } | void> {
     let value: unknown;
     try {
-      value = await workThenClose(tx, run.work);
+      value = await runWork(tx, run.work);
     } catch (error) {
       try {
         if (nested) {

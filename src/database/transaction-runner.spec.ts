@@ -79,19 +79,20 @@ async function outcomes(runs: Promise<string>[]): Promise<string[]> {
 }
 
 /** The statements of a run that shares its transaction and commits, after the one before it. */
-const inSavepoint = (n: string) => ['RELEASE run', 'SAVEPOINT run', `work ${n}`, `close ${n}`];
+const inSavepoint = (n: string) => ['RELEASE run', 'SAVEPOINT run', `work ${n}`, `more ${n}`];
 
-/** A run that writes one statement (`work <name>`) and records its hooks and result in `trace`. */
+/**
+ * A run that writes two statements (`work <name>`, then `more <name>`; a failing run throws
+ * between them) and records its hook and result in `trace`.
+ */
 function traced(transactions: TransactionRunner, trace: string[], name: string, fail = false) {
   return async (tx: Transaction) => {
     await hotQuery(tx, `work ${name}`, []);
-    transactions.beforeCommit(tx, async () => {
-      await hotQuery(tx, `close ${name}`, []);
-    });
     transactions.afterCommit(tx, () => trace.push(`committed ${name}`));
     if (fail) {
       throw new Error(`${name} failed`);
     }
+    await hotQuery(tx, `more ${name}`, []);
     return name;
   };
 }
@@ -124,11 +125,11 @@ describe('TransactionRunner on SQLite (group commit)', () => {
       // the first run found nothing in flight: it started alone, without a savepoint
       'BEGIN',
       'work a',
-      'close a',
+      'more a',
       'COMMIT',
       // one savepoint open through the group: released as the next is taken; COMMIT ends the last
       'BEGIN',
-      ...['SAVEPOINT run', 'work b', 'close b'],
+      ...['SAVEPOINT run', 'work b', 'more b'],
       ...inSavepoint('c'),
       ...inSavepoint('d'),
       'COMMIT',
@@ -136,9 +137,9 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     // two statements in one trip at each boundary: 3 runs, 10 trips for the group
     expect(fake.trips.slice(fake.trips.lastIndexOf('COMMIT', -2) + 1)).toEqual([
       'BEGIN; SAVEPOINT run',
-      ...['work b', 'close b', 'RELEASE run; SAVEPOINT run'],
-      ...['work c', 'close c', 'RELEASE run; SAVEPOINT run'],
-      ...['work d', 'close d', 'COMMIT'],
+      ...['work b', 'more b', 'RELEASE run; SAVEPOINT run'],
+      ...['work c', 'more c', 'RELEASE run; SAVEPOINT run'],
+      ...['work d', 'more d', 'COMMIT'],
     ]);
     expect(fake.runner.isTransactionActive).toBe(false);
   });
@@ -148,14 +149,14 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     const trace: string[] = [];
     const runs = startAll(fake.transactions, trace, [['a'], ['b'], ['c', true], ['d']]);
     expect(await outcomes(runs)).toEqual(['a', 'b', 'error: c failed', 'd']);
-    // one COMMIT for b, c and d; c's own closing hook never ran (its work threw first)
+    // one COMMIT for b, c and d; c's second statement never ran (its work threw first)
     expect(fake.log.slice(fake.log.lastIndexOf('BEGIN'))).toEqual([
       'BEGIN',
-      ...['SAVEPOINT run', 'work b', 'close b'],
+      ...['SAVEPOINT run', 'work b', 'more b'],
       ...inSavepoint('c').slice(0, -1),
       // c undone to its savepoint, which stays open: d runs in it from where b left it
       'ROLLBACK TO run',
-      ...['work d', 'close d'],
+      ...['work d', 'more d'],
       'COMMIT',
     ]);
     expect(trace).not.toContain('committed c');
@@ -343,7 +344,7 @@ describe('TransactionRunner on SQLite (group commit)', () => {
     const trace: string[] = [];
     await Promise.all(startAll(fake.transactions, trace, [['a'], ['a'], ['a']]));
     // the savepoint steps go through exec, two statements in one trip, never prepared
-    expect(fake.prepared.sort()).toEqual(['BEGIN', 'COMMIT', 'close a', 'work a'].sort());
+    expect(fake.prepared.sort()).toEqual(['BEGIN', 'COMMIT', 'more a', 'work a'].sort());
     await fake.transactions.close();
     expect(fake.finalized()).toBe(4);
     // after shutdown a write is refused as the database being unavailable, not prepared anew

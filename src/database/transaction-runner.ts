@@ -9,7 +9,7 @@ import {
   runCommitted,
   Transaction,
   transactionOf,
-  workThenClose,
+  runWork,
   writeGathered,
   BatchWriter,
   gather as gatherFor,
@@ -48,7 +48,7 @@ export class TransactionRunner {
     const value = await this.dataSource.transaction(async (manager) => {
       const open = transactionOf(manager);
       tx = open;
-      const result = await workThenClose(open, work);
+      const result = await runWork(open, work);
       await writeGathered(open);
       return result;
     });
@@ -56,14 +56,6 @@ export class TransactionRunner {
       runCommitted(tx);
     }
     return value;
-  }
-
-  /**
-   * Runs `last` inside the transaction `tx` once its work is done, just before COMMIT: what takes
-   * a lock every writer needs (the event positions) holds it for as short a time as possible.
-   */
-  beforeCommit(tx: Transaction, last: () => Promise<void>): void {
-    openedTransaction(tx).closing.push(last);
   }
 
   /**

@@ -25,15 +25,13 @@ interface Gathered {
 /** What a Transaction is inside the database module: one per run, never reused. */
 export interface OpenTransaction {
   readonly manager: EntityManager;
-  /** Work that must run last, just before COMMIT. */
-  readonly closing: (() => Promise<void>)[];
   /** What waits for the COMMIT. */
   readonly committed: (() => void)[];
   /** On SQLite: statements prepared once on the connection the transaction is open on. */
   readonly statements?: SqliteStatements;
   /** What the runs sharing this physical transaction gathered: one array for all of them. */
   readonly gathered: Gathered[];
-  /** Its work and its closing hooks succeeded: what it gathered is due. */
+  /** Its work succeeded: what it gathered is due. */
   done: boolean;
 }
 
@@ -50,7 +48,6 @@ export function transactionOf(
   const gathered = shared ? openedTransaction(shared).gathered : [];
   const open: OpenTransaction = {
     manager,
-    closing: [],
     committed: [],
     statements,
     gathered,
@@ -85,17 +82,13 @@ export function hotQuery<Row>(tx: Transaction, sql: string, params: unknown[]): 
   return statements ? statements.all<Row>(sql, params) : manager.query<Row[]>(sql, params);
 }
 
-/** The run's work, then what must run last in its transaction, in the order it was registered. */
-export async function workThenClose<T>(
+/** The run's work; once it succeeded, what the run gathered is due at the transaction's end. */
+export async function runWork<T>(
   tx: Transaction,
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
   const value = await work(tx);
-  const open = openedTransaction(tx);
-  for (const last of open.closing) {
-    await last();
-  }
-  open.done = true;
+  openedTransaction(tx).done = true;
   return value;
 }
 

@@ -4,7 +4,7 @@ import {
   gather,
   Transaction,
   transactionOf,
-  workThenClose,
+  runWork,
   writeGathered,
 } from '../database/transaction';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -46,7 +46,7 @@ function fakeTransactions() {
   } as unknown as TransactionRunner;
   const end = async (...runs: Transaction[]) => {
     for (const run of runs) {
-      await workThenClose(run, () => Promise.resolve());
+      await runWork(run, () => Promise.resolve());
     }
     await writeGathered(runs[0]);
   };
