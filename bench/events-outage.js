@@ -44,7 +44,8 @@ const {
   table,
   left,
   right,
-  machineBusy,
+  machineLoad,
+  processCpuMs,
   preflight,
   runMain,
   freePort,
@@ -341,7 +342,7 @@ async function main() {
     });
     await sleep(GET_WARMUP_MS);
     const idleFrom = Date.now();
-    const idleBusy = machineBusy(IDLE_S * 1000);
+    const idleBusy = machineLoad(IDLE_S * 1000);
     await sleep(IDLE_S * 1000);
     const idleTo = Date.now();
     const idleMachine = await idleBusy;
@@ -374,12 +375,14 @@ async function main() {
     // --- drain
     await startNats(port, storeDir);
     const restartedAt = Date.now();
+    // who spent the drain's CPU: a slow drain on a busy machine is told apart from a slow app
+    const cpuAtRestart = { app: processCpuMs(app.child.pid), nats: processCpuMs(nats.pid) };
     log(`nats-server back after ${fixed(outageS, 1)} s; draining`);
     const expected = baseline + fill.created;
     const again = await connect({ servers: natsUrl });
     const jsm2 = await again.jetstreamManager();
     const count = async () => (await jsm2.streams.info(STREAM)).state.messages;
-    const drainBusy = machineBusy(5000);
+    const drainBusy = machineLoad(5000);
     let firstAt;
     let fullAt;
     let zeroAt;
@@ -399,6 +402,10 @@ async function main() {
       }
       await sleep(100);
     }
+    const drainCpu = {
+      app: processCpuMs(app.child.pid) - cpuAtRestart.app,
+      nats: processCpuMs(nats.pid) - cpuAtRestart.nats,
+    };
     await again.close();
     const drainMachine = await drainBusy;
     await sleep(500);
@@ -493,6 +500,13 @@ async function main() {
         '—',
       ],
       [
+        'CPU, restart → drained: app / nats-server (ms per 1,000 events)',
+        `${fixed(drainCpu.app, 0)} / ${fixed(drainCpu.nats, 0)} ms ` +
+          `(${fixed((drainCpu.app * 1000) / drained, 0)} / ${fixed((drainCpu.nats * 1000) / drained, 0)})`,
+        'info',
+        '—',
+      ],
+      [
         `GET /products/{id} p99 idle (${idle.length} samples, p50 ${fixed(percentile(ms(idle), 50), 2)})`,
         `${fixed(idleP99, 2)} ms`,
         'reference',
@@ -553,8 +567,9 @@ async function main() {
       `- GET /products/{id}: ${GET_RATE}/s evenly spaced, open loop, ${GET_CONNECTIONS} connections, ` +
         `latency from when each request was due; idle window ${IDLE_S} s with NATS up and nothing ` +
         'pending; drain window: first event on the stream → stream complete and outbox_backlog 0',
-      `- machine busy (all cores, everything): idle window ${fixed(idleMachine * 100, 0)} %, ` +
-        `first 5 s of the drain ${fixed(drainMachine * 100, 0)} %`,
+      `- machine busy (all cores, everything; of it, steal: the hypervisor serving other guests): ` +
+        `idle window ${fixed(idleMachine.busy * 100, 0)} % (steal ${fixed(idleMachine.steal * 100, 1)} %), ` +
+        `first 5 s of the drain ${fixed(drainMachine.busy * 100, 0)} % (steal ${fixed(drainMachine.steal * 100, 1)} %)`,
       `- envelopes: ${Math.round(envelopeBytes)} bytes on average`,
       '',
       ...table(columns, rows),

@@ -288,14 +288,22 @@ function table(columns, rows) {
 const left = (title) => ({ title, right: false });
 const right = (title) => ({ title, right: true });
 
-/** Share (0..1) of all cores busy over the next `ms`, from /proc/stat; NaN where there is none. */
-async function machineBusy(ms = 1000) {
+/**
+ * Shares (0..1) of all cores' time over the next `ms`, from /proc/stat: `busy` (everything but
+ * idle and iowait, steal included) and `steal` (time the hypervisor gave another guest: a VM
+ * slowed by its neighbours); NaN where there is none.
+ */
+async function machineLoad(ms = 1000) {
   const sample = () => {
     try {
       const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
       const values = ticks.map(Number);
-      // idle + iowait
-      return { idle: values[3] + values[4], total: values.reduce((a, b) => a + b, 0) };
+      // idle + iowait; steal is the 8th field
+      return {
+        idle: values[3] + values[4],
+        steal: values[7] ?? 0,
+        total: values.reduce((a, b) => a + b, 0),
+      };
     } catch {
       return undefined;
     }
@@ -303,8 +311,17 @@ async function machineBusy(ms = 1000) {
   const before = sample();
   await sleep(ms);
   const after = sample();
-  if (!before || !after || after.total === before.total) return NaN;
-  return 1 - (after.idle - before.idle) / (after.total - before.total);
+  if (!before || !after || after.total === before.total) return { busy: NaN, steal: NaN };
+  const total = after.total - before.total;
+  return {
+    busy: 1 - (after.idle - before.idle) / total,
+    steal: (after.steal - before.steal) / total,
+  };
+}
+
+/** Share (0..1) of all cores busy over the next `ms` (machineLoad's `busy`). */
+async function machineBusy(ms = 1000) {
+  return (await machineLoad(ms)).busy;
 }
 
 // CPU accounting from /proc, in ms; Linux's USER_HZ is 100, so a tick is 10 ms.
@@ -406,7 +423,9 @@ module.exports = {
   left,
   right,
   machineBusy,
+  machineLoad,
   foreignCpu,
+  processCpuMs,
   preflight,
   runMain,
 };
