@@ -168,7 +168,14 @@ describe('The live page as a rates board, in headless Chromium', () => {
       );
     const same = (rows: Awaited<ReturnType<typeof shown>>) =>
       JSON.stringify(rows) === JSON.stringify(expected);
-    const rows = await pollUntil(shown, same, { deadlineMs: WAIT.timeout, what: 'the board' });
+    const rows = await pollUntil(shown, same, {
+      deadlineMs: WAIT.timeout,
+      what: 'the board',
+    }).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; expected ${JSON.stringify(expected)}; page errors ${JSON.stringify(pageErrors)}`,
+      );
+    });
     expect(rows).toEqual(expected);
     expect(pageErrors).toEqual([]);
   });

@@ -20,8 +20,15 @@ export function onItems(listener) {
   listeners.add(listener);
 }
 
+/** Each listener on its own: one that throws (reported on the console) leaves the others current. */
 function notify(change) {
-  listeners.forEach((listener) => listener(change));
+  listeners.forEach((listener) => {
+    try {
+      listener(change);
+    } catch (error) {
+      console.error('a view failed to apply a change', error);
+    }
+  });
 }
 
 export function rememberItem(item) {
