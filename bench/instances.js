@@ -1,7 +1,8 @@
 'use strict';
-// Throughput of GET /products/{id} with 1, 2 and 3 instances of the built app on one PostgreSQL
-// database, each instance loaded directly (autocannon spreads its connections over the
-// instances' URLs, round-robin), beside the single-instance SQLite figure measured in the same run.
+// Throughput of GET /products/{id} and POST /products with 1, 2 and 3 instances of the built app
+// on one PostgreSQL database (whose transactions run concurrently), each instance loaded directly
+// (autocannon spreads its connections over the instances' URLs, round-robin), beside the
+// single-instance SQLite figure (writes group-committed on one connection) in the same run.
 // Instance i runs on core i mod 2 (BENCH_SPREAD=0: all on core 0, as the other benchmarks pin the
 // app); autocannon is on core 1 and the PostgreSQL server, the machine's own service, runs
 // wherever the scheduler puts it: on 2 cores, instances compete with the load and the database.
@@ -11,6 +12,7 @@
 //          BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (a server to make a database on)
 //          BENCH_ROUNDS=3 (every setup once per round, interleaved; the table shows medians)
 //          BENCH_SPREAD=0 (every instance on core 0, instead of instance i on core i mod 2)
+//          BENCH_WORKLOADS=get-product,post-product (each setup runs each, in that order)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -81,11 +83,14 @@ const instance = (databaseUrl, index) =>
     },
   );
 
-async function load(name, urls) {
-  log(`${name}: GET /products/{id}, ${CONNECTIONS} connections, ${WARMUP_SECONDS}+${DURATION} s`);
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'get-product,post-product').split(',');
+const LABELS = { 'get-product': 'GET /products/{id}', 'post-product': 'POST /products' };
+
+async function load(name, urls, workload) {
+  log(`${name}: ${LABELS[workload]}, ${CONNECTIONS} connections, ${WARMUP_SECONDS}+${DURATION} s`);
   return startLoad({
     url: urls.length === 1 ? urls[0] : urls,
-    workload: 'get-product',
+    workload,
     connections: CONNECTIONS,
     duration: DURATION,
     warmup: WARMUP_SECONDS,
@@ -113,23 +118,27 @@ async function benchRounds(rounds) {
     );
     await sql(databaseUrl, 'ANALYZE products');
     for (let round = 1; round <= rounds.length; round++) {
-      rounds[round - 1].push(await sqliteRun());
+      rounds[round - 1].push(...(await sqliteRun()));
       for (let n = 1; n <= MAX_INSTANCES; n++) {
         const servers = [];
         try {
           for (let i = 0; i < n; i++) servers.push(await instance(databaseUrl, i));
           for (const server of servers) await expectJson(server, 'GET', `/products/${ROWS}`, 200);
-          const result = await load(
-            `PostgreSQL × ${n}`,
-            servers.map((s) => s.url),
-          );
-          const dead = servers.filter((s) => !isRunning(s.child));
-          if (dead.length > 0) throw new Error(`${dead[0].name} died:\n${dead[0].child.output}`);
-          rounds[round - 1].push({
-            setup: `PostgreSQL, ${n} instance${n > 1 ? 's' : ''}`,
-            n,
-            ...result,
-          });
+          for (const workload of WORKLOADS) {
+            const result = await load(
+              `PostgreSQL × ${n}`,
+              servers.map((s) => s.url),
+              workload,
+            );
+            const dead = servers.filter((s) => !isRunning(s.child));
+            if (dead.length > 0) throw new Error(`${dead[0].name} died:\n${dead[0].child.output}`);
+            rounds[round - 1].push({
+              setup: `PostgreSQL, ${n} instance${n > 1 ? 's' : ''}`,
+              workload,
+              n,
+              ...result,
+            });
+          }
         } finally {
           for (const server of servers) await stopServer(server);
         }
@@ -149,11 +158,16 @@ async function sqliteRun() {
   const server = await appServer(sqliteFile);
   try {
     await expectJson(server, 'GET', `/products/${ROWS}`, 200);
-    return {
-      setup: 'SQLite, 1 instance (reference)',
-      n: 1,
-      ...(await load('SQLite', [server.url])),
-    };
+    const results = [];
+    for (const workload of WORKLOADS) {
+      results.push({
+        setup: 'SQLite, 1 instance (reference)',
+        workload,
+        n: 1,
+        ...(await load('SQLite', [server.url], workload)),
+      });
+    }
+    return results;
   } finally {
     await stopServer(server);
   }
@@ -176,10 +190,13 @@ async function seedSqlite(dbFile) {
 
 /** One row per setup: the median of its rounds (req/s, p50, p99), errors summed. */
 function medians(rounds) {
-  return rounds[0].map(({ setup, n }) => {
-    const runs = rounds.map((round) => round.find((r) => r.setup === setup));
+  return rounds[0].map(({ setup, workload, n }) => {
+    const runs = rounds.map((round) =>
+      round.find((r) => r.setup === setup && r.workload === workload),
+    );
     return {
       setup,
+      workload,
       n,
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
@@ -192,8 +209,9 @@ function medians(rounds) {
 }
 
 function report(results) {
-  const reference = results.find((r) => r.setup.startsWith('SQLite'));
-  const onePg = results.find((r) => r.setup.startsWith('PostgreSQL') && r.n === 1);
+  const of = (r, kind, n) =>
+    results.find((x) => x.workload === r.workload && x.setup.startsWith(kind) && x.n === n);
+  const ordered = WORKLOADS.flatMap((workload) => results.filter((r) => r.workload === workload));
   const lines = [
     '# Instances benchmark results',
     '',
@@ -206,17 +224,19 @@ function report(results) {
     '',
     ...table(
       [
+        left('workload'),
         left('setup'),
         ...['req/s', 'vs 1 PostgreSQL', 'vs SQLite', 'p50 ms', 'p99 ms', 'errors', 'non-2xx'].map(
           right,
         ),
         right('req/s of each round'),
       ],
-      results.map((r) => [
+      ordered.map((r) => [
+        LABELS[r.workload],
         r.setup,
         fixed(r.rps, 0),
-        fixed(r.rps / onePg.rps, 2),
-        fixed(r.rps / reference.rps, 2),
+        fixed(r.rps / of(r, 'PostgreSQL', 1).rps, 2),
+        fixed(r.rps / of(r, 'SQLite', 1).rps, 2),
         fixed(r.p50, 2),
         fixed(r.p99, 2),
         String(r.errors),

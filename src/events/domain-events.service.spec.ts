@@ -11,7 +11,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { defineEvents, EventEnvelope } from './domain-events';
 import { DomainEvents } from './domain-events.service';
 import { DomainEventRegistry } from './event-catalog';
-import { EventStore, StoredEvent } from './store/event-store';
+import { EventStore, StoredEvent, UnnumberedEvent } from './store/event-store';
 
 class Dto {
   kind!: string;
@@ -22,13 +22,17 @@ function fakeStore() {
   let last = 40;
   const appended: StoredEvent[][] = [];
   const store = {
-    takePositions: (_tx: Transaction, count: number) => {
-      last += count;
-      return Promise.resolve({ epoch: 'e1', first: last - count + 1 });
-    },
-    append: (_tx: Transaction, events: StoredEvent[]) => {
-      appended.push(events);
-      return Promise.resolve();
+    appendNumbered: (_tx: Transaction, events: UnnumberedEvent[]) => {
+      const first = last + 1;
+      last += events.length;
+      appended.push(
+        events.map((e, i) => ({
+          seq: first + i,
+          subject: e.subject,
+          envelope: e.head + (first + i) + e.tail,
+        })),
+      );
+      return Promise.resolve(first);
     },
   } as unknown as EventStore;
   return { store, appended };
@@ -115,6 +119,17 @@ describe('DomainEvents (the one writer of the event store)', () => {
       [42, 'products.updates'],
       [43, 'b'],
     ]);
+  });
+
+  it('stores each envelope as the JSON of the one its listeners get, byte for byte', async () => {
+    const { tx, appended, events, end, commit } = setup();
+    const heard: EventEnvelope[] = [];
+    events.onCommitted((e) => heard.push(e));
+    await events.record(tx, 'product.created', { kind: 'p "quoted" \u2028' } as never);
+    await events.record(tx, 'job.started', { kind: 'x' } as never);
+    await end(tx);
+    commit();
+    expect(appended[0].map((r) => r.envelope)).toEqual(heard.map((e) => JSON.stringify(e)));
   });
 
   it('writes nothing for a transaction without events', async () => {

@@ -77,28 +77,35 @@ export class DomainEvents {
     this.transactions.gather(tx, this.writer, pending);
   }
 
-  /** Positions for the whole physical transaction, then its rows (one statement per 500). */
+  /**
+   * The rows of the whole physical transaction, with their positions. Each envelope's JSON is
+   * made before its position is known, split where `seq` goes, so the store can take the
+   * positions and write the rows in one statement.
+   */
   private async write(tx: Transaction, pending: Pending[]): Promise<void> {
-    const { first } = await this.store.takePositions(tx, pending.length);
     const now = new Date();
     const ts = now.toISOString();
-    const envelopes = pending.map(({ event: { event, payload } }, i): EventEnvelope => ({
-      id: randomUUID(),
+    const drafts = pending.map(({ event: { event, payload }, subject }) => {
+      const id = randomUUID();
+      const rest = JSON.stringify({ event, payload, ts, origin: this.origin });
+      return {
+        id,
+        event,
+        payload,
+        subject,
+        head: `{"id":${JSON.stringify(id)},"seq":`,
+        tail: `,${rest.slice(1)}`,
+      };
+    });
+    const first = await this.store.appendNumbered(tx, drafts, now);
+    const envelopes = drafts.map(({ id, event, payload }, i): EventEnvelope => ({
+      id,
       seq: first + i,
       event,
       payload,
       ts,
       origin: this.origin,
     }));
-    await this.store.append(
-      tx,
-      envelopes.map((e, i) => ({
-        seq: e.seq,
-        subject: pending[i].subject,
-        envelope: JSON.stringify(e),
-      })),
-      now,
-    );
     this.transactions.afterCommit(tx, () =>
       envelopes.forEach((e) => this.emitter.emit('committed', e)),
     );

@@ -17,17 +17,31 @@ export interface StoredEvent {
 }
 
 /**
+ * An event to store whose position is not known yet: its envelope is `head` + seq + `tail`
+ * (the envelope's JSON, split where its `seq` goes).
+ */
+export interface UnnumberedEvent {
+  subject: string;
+  head: string;
+  tail: string;
+}
+
+/**
  * The event stream in the database: positions are taken inside the writer's transaction, rows are
  * read back in position order by the relay, the feed and resuming clients, and pruned by age and
  * count once they are published.
  */
 export abstract class EventStore {
   /**
-   * Takes `count` consecutive positions for the transaction `tx` (the first is returned). The
-   * stream's row stays locked until `tx` ends, so positions follow commit order with no gap.
+   * Takes consecutive positions for `events` in the transaction `tx` and writes them with those
+   * positions; resolves with the first. The stream's row stays locked until `tx` ends, so
+   * positions follow commit order with no gap.
    */
-  abstract takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }>;
-  abstract append(tx: Transaction, events: StoredEvent[], createdAt: Date): Promise<void>;
+  abstract appendNumbered(
+    tx: Transaction,
+    events: UnnumberedEvent[],
+    createdAt: Date,
+  ): Promise<number>;
   abstract position(): Promise<StreamPosition>;
   /** Retained envelopes (JSON) with a position above `after`, in order. */
   abstract readAfter(after: number, limit: number): Promise<StoredEvent[]>;

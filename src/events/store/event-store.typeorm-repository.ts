@@ -3,7 +3,7 @@ import { ReadConnection } from '../../database/read-connection';
 import { SqlDialect } from '../../database/sql-dialect';
 import { hotQuery, managerOf, Transaction } from '../../database/transaction';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { EventStore, StoredEvent, StreamPosition } from './event-store';
+import { EventStore, StoredEvent, StreamPosition, UnnumberedEvent } from './event-store';
 
 /** Rows per INSERT: far below either engine's limit on bound parameters. */
 const INSERT_CHUNK = 500;
@@ -26,6 +26,7 @@ const stored = (row: StoredRow): StoredEvent => ({
 @Injectable()
 export class EventStoreTypeormRepository extends EventStore {
   private readonly takeSql: string;
+  private readonly numberedInsertSql: string;
   private readonly retireSql: string;
 
   constructor(
@@ -39,6 +40,13 @@ export class EventStoreTypeormRepository extends EventStore {
     this.takeSql = sql.postgres
       ? `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`
       : `${bump} RETURNING epoch, last_seq`;
+    // PostgreSQL: positions and rows in one statement, so the row lock every writer queues on is
+    // held for that statement and the COMMIT, not also for a round trip between them
+    this.numberedInsertSql = `WITH taken AS (${bump} RETURNING last_seq - $1 AS base)
+      INSERT INTO outbox (seq, subject, envelope, created_at)
+      SELECT taken.base + e.ord, e.subject, e.head || (taken.base + e.ord)::text || e.tail, $5::timestamp
+      FROM taken CROSS JOIN unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(subject, head, tail, ord)
+      RETURNING seq`;
     const pending = `SELECT seq FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT ${sql.param(2)}`;
     const retire = `UPDATE outbox SET sent_at = ${sql.param(1)} WHERE seq IN (${pending}) RETURNING seq`;
     this.retireSql = sql.postgres
@@ -46,17 +54,61 @@ export class EventStoreTypeormRepository extends EventStore {
       : retire;
   }
 
-  async takePositions(tx: Transaction, count: number): Promise<{ epoch: string; first: number }> {
+  async appendNumbered(
+    tx: Transaction,
+    events: UnnumberedEvent[],
+    createdAt: Date,
+  ): Promise<number> {
+    if (this.sql.postgres) {
+      return this.insertNumbered(tx, events, createdAt);
+    }
+    const first = await this.takePositions(tx, events.length);
+    await this.append(
+      tx,
+      events.map((e, i) => ({
+        seq: first + i,
+        subject: e.subject,
+        envelope: e.head + (first + i) + e.tail,
+      })),
+      createdAt,
+    );
+    return first;
+  }
+
+  private async insertNumbered(
+    tx: Transaction,
+    events: UnnumberedEvent[],
+    createdAt: Date,
+  ): Promise<number> {
+    let first: number | undefined;
+    for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+      const chunk = events.slice(start, start + INSERT_CHUNK);
+      const rows = await hotQuery<{ seq: number | string }>(tx, this.numberedInsertSql, [
+        chunk.length,
+        chunk.map((e) => e.subject),
+        chunk.map((e) => e.head),
+        chunk.map((e) => e.tail),
+        this.sql.timestamp(createdAt),
+      ]);
+      if (rows.length !== chunk.length) {
+        throw new Error('the event_stream row is missing: the migrations did not run');
+      }
+      first ??= Math.min(...rows.map((row) => Number(row.seq)));
+    }
+    return first ?? 0;
+  }
+
+  private async takePositions(tx: Transaction, count: number): Promise<number> {
     const rows = await hotQuery<{ epoch: string; last_seq: number | string }>(tx, this.takeSql, [
       count,
     ]);
     if (rows.length === 0) {
       throw new Error('the event_stream row is missing: the migrations did not run');
     }
-    return { epoch: rows[0].epoch, first: Number(rows[0].last_seq) - count + 1 };
+    return Number(rows[0].last_seq) - count + 1;
   }
 
-  async append(tx: Transaction, events: StoredEvent[], createdAt: Date): Promise<void> {
+  private async append(tx: Transaction, events: StoredEvent[], createdAt: Date): Promise<void> {
     const at = this.sql.timestamp(createdAt);
     for (let start = 0; start < events.length; start += INSERT_CHUNK) {
       const chunk = events.slice(start, start + INSERT_CHUNK);
