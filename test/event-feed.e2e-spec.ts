@@ -1,3 +1,5 @@
+import { TransactionRunner } from '../src/database/transaction-runner';
+import { DomainEvents } from '../src/events/domain-events.service';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream/fake-upstream';
 import { expectErrorShape } from './helpers/error-shape';
 import { jobEnd } from './helpers/jobs';
@@ -170,5 +172,32 @@ describe('The HTTP event feed: GET /events and GET /events/latest', () => {
       seq: 8,
       earliest_seq: 9,
     });
+  });
+
+  it('gives a transaction of 1,201 events (more than one INSERT) 1,201 consecutive positions, each envelope its own', async () => {
+    const before = ((await t.http.get('/events/latest').expect(200)).body as { seq: number }).seq;
+    const events = t.app.get(DomainEvents);
+    await t.app.get(TransactionRunner).run((tx) =>
+      events.recordMany(
+        tx,
+        Array.from({ length: 1201 }, (_, i) => ({
+          event: 'product.updated' as const,
+          payload: { id: i + 1, name: `p${i + 1}`, description: '', price: 1 } as never,
+        })),
+      ),
+    );
+    const read: Envelope[] = [];
+    while (read.length < 1201) {
+      const after = read.length === 0 ? before : read[read.length - 1].seq;
+      const page = (await t.http.get('/events').query({ after, limit: 1000 }).expect(200))
+        .body as Envelope[];
+      expect(page.length).toBeGreaterThan(0);
+      read.push(...page);
+    }
+    expect(read.map((e) => e.seq)).toEqual(Array.from({ length: 1201 }, (_, i) => before + 1 + i));
+    expect(read.map((e) => (e.payload as { name: string }).name)).toEqual(
+      Array.from({ length: 1201 }, (_, i) => `p${i + 1}`),
+    );
+    expect(new Set(read.map((e) => e.id)).size).toBe(1201);
   });
 });

@@ -41,8 +41,8 @@ class TransactionLost extends Error {
  * Group commit on one connection. Runs queue in arrival order; those that arrive while a
  * physical transaction is in flight share the next one: one BEGIN, each run in its own SAVEPOINT
  * (its work; what the runs gathered, their events, is written once after the last of them,
- * in the order they ran, which is commit order; a run alone needs none), one COMMIT, then each run's after-commit hooks
- * and its result, in order. A run that throws is rolled back to its savepoint and fails alone;
+ * in the order they ran, which is commit order; a run alone needs none), one COMMIT, then each
+ * run's after-commit hooks and its result, in order. A run that throws is rolled back to its savepoint and fails alone;
  * the others go on. One savepoint stays open through the group: a run that succeeded is
  * released as the next one's is taken (one step), one that failed leaves it at its start for the
  * next, and COMMIT releases the last.

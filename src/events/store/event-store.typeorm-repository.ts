@@ -23,6 +23,9 @@ const stored = (row: StoredRow): StoredEvent => ({
   envelope: row.envelope,
 });
 
+const streamRowMissing = () =>
+  new Error('the event_stream row is missing: the migrations did not run');
+
 @Injectable()
 export class EventStoreTypeormRepository extends EventStore {
   private readonly takeSql: string;
@@ -36,10 +39,8 @@ export class EventStoreTypeormRepository extends EventStore {
   ) {
     super();
     const bump = `UPDATE event_stream SET last_seq = last_seq + ${sql.param(1)} WHERE id = 1`;
-    // on PostgreSQL as a CTE: for a bare UPDATE TypeORM's pg runner adds the row count to the rows
-    this.takeSql = sql.postgres
-      ? `WITH taken AS (${bump} RETURNING epoch, last_seq) SELECT epoch, last_seq FROM taken`
-      : `${bump} RETURNING epoch, last_seq`;
+    // SQLite: the positions, then the rows (writes are serialized there anyway)
+    this.takeSql = `${bump} RETURNING last_seq`;
     // PostgreSQL: positions and rows in one statement, so the row lock every writer queues on is
     // held for that statement and the COMMIT, not also for a round trip between them
     this.numberedInsertSql = `WITH taken AS (${bump} RETURNING last_seq - $1 AS base)
@@ -91,7 +92,7 @@ export class EventStoreTypeormRepository extends EventStore {
         this.sql.timestamp(createdAt),
       ]);
       if (rows.length !== chunk.length) {
-        throw new Error('the event_stream row is missing: the migrations did not run');
+        throw streamRowMissing();
       }
       first ??= Math.min(...rows.map((row) => Number(row.seq)));
     }
@@ -99,11 +100,9 @@ export class EventStoreTypeormRepository extends EventStore {
   }
 
   private async takePositions(tx: Transaction, count: number): Promise<number> {
-    const rows = await hotQuery<{ epoch: string; last_seq: number | string }>(tx, this.takeSql, [
-      count,
-    ]);
+    const rows = await hotQuery<{ last_seq: number | string }>(tx, this.takeSql, [count]);
     if (rows.length === 0) {
-      throw new Error('the event_stream row is missing: the migrations did not run');
+      throw streamRowMissing();
     }
     return Number(rows[0].last_seq) - count + 1;
   }
