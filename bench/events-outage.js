@@ -388,6 +388,8 @@ async function main() {
     let zeroAt;
     let lastBacklogPoll = 0;
     const progress = [];
+    /** [wall clock ms, duration ms] of each GET /metrics during the drain */
+    const scrapes = [];
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     while (fullAt === undefined || zeroAt === undefined) {
       if (Date.now() > deadline) throw new Error(`not drained within ${DRAIN_TIMEOUT_MS} ms`);
@@ -398,7 +400,9 @@ async function main() {
       progress.push([now - restartedAt, messages - baseline]);
       if (zeroAt === undefined && now - lastBacklogPoll >= 250) {
         lastBacklogPoll = now;
-        if ((await backlog(app)) === 0) zeroAt = Date.now();
+        const pending = await backlog(app);
+        scrapes.push([now, Date.now() - now]);
+        if (pending === 0) zeroAt = Date.now();
       }
       await sleep(100);
     }
@@ -447,7 +451,9 @@ async function main() {
           .sort((a, b) => b[1] - a[1])
           .slice(0, 6)
           .map(([due, l]) => `${(due - drainFrom).toFixed(0)}: ${l.toFixed(1)}`)
-          .join(', ')} of ${(drainTo - drainFrom).toFixed(0)} ms`,
+          .join(
+            ', ',
+          )} of ${(drainTo - drainFrom).toFixed(0)} ms; /metrics scrapes (start+ms) ${scrapes.map(([at, ms]) => `${(at - drainFrom).toFixed(0)}+${ms}`).join(' ')}`,
       );
     const ms = (samples) => samples.map(([, latency]) => latency);
     const bad = (samples) => samples.filter(([, , status]) => status !== 200).length;
@@ -515,6 +521,18 @@ async function main() {
       [
         `GET /products/{id} p99 during the drain (${during.length} samples, p50 ${fixed(percentile(ms(during), 50), 2)})`,
         `${fixed(duringP99, 2)} ms`,
+        'info',
+        '—',
+      ],
+      [
+        `GET /metrics, restart → drained, every 250 ms (${scrapes.length}): median / slowest`,
+        `${fixed(
+          percentile(
+            scrapes.map(([, d]) => d),
+            50,
+          ),
+          0,
+        )} / ${fixed(Math.max(...scrapes.map(([, d]) => d)), 0)} ms`,
         'info',
         '—',
       ],

@@ -6,6 +6,7 @@ import { CreateLeases1763874000000 } from './1763874000000-CreateLeases';
 import { EventPositions1764547200000 } from './1764547200000-EventPositions';
 import { RetentionIndexes1764633600000 } from './1764633600000-RetentionIndexes';
 import { HourlyRollup1764720000000 } from './1764720000000-HourlyRollup';
+import { OutboxPendingIndexes1764892800000 } from './1764892800000-OutboxPendingIndexes';
 
 /** Every migration in order. `npm run migration:generate` writes a file here: add its class below. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   EventPositions1764547200000,
   RetentionIndexes1764633600000,
   HourlyRollup1764720000000,
+  OutboxPendingIndexes1764892800000,
 ];

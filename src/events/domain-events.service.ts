@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { Listeners } from '../common/listeners';
 import { appConfig } from '../config/app.config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Transaction } from '../database/transaction';
@@ -25,7 +25,10 @@ interface Pending {
  */
 @Injectable()
 export class DomainEvents {
-  private readonly emitter = new EventEmitter().setMaxListeners(100);
+  private readonly committed = new Listeners<EventEnvelope>(
+    new Logger('DomainEvents'),
+    (envelope) => `committed event ${envelope.seq}`,
+  );
   /** The one writer, as the same function every time: the runner gathers by it. */
   private readonly writer = (tx: Transaction, pending: Pending[]) => this.write(tx, pending);
 
@@ -61,8 +64,7 @@ export class DomainEvents {
 
   /** Called with every envelope this instance committed, once its transaction has committed. */
   onCommitted(listener: (envelope: EventEnvelope) => void): () => void {
-    this.emitter.on('committed', listener);
-    return () => this.emitter.off('committed', listener);
+    return this.committed.add(listener);
   }
 
   private enqueue(tx: Transaction, events: DomainEvent[]): void {
@@ -106,8 +108,6 @@ export class DomainEvents {
       ts,
       origin: this.origin,
     }));
-    this.transactions.afterCommit(tx, () =>
-      envelopes.forEach((e) => this.emitter.emit('committed', e)),
-    );
+    this.transactions.afterCommit(tx, () => envelopes.forEach((e) => this.committed.notify(e)));
   }
 }

@@ -1,13 +1,19 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from '../../database/bigint-number';
 
+/** The rows the relay has still to publish: a sliver of the stream, kept in a partial index. */
+export const OUTBOX_PENDING = 'sent_at IS NULL AND failed_at IS NULL';
+/** The rows NATS refused, set aside: a partial index too. */
+export const OUTBOX_SET_ASIDE = 'failed_at IS NOT NULL';
+
 /**
  * One event of the stream, written in the same transaction as its change: the relay publishes
  * it (`sentAt`), the feed and resuming clients read it until retention deletes it.
  */
 @Entity({ name: 'outbox' })
 @Index('IDX_outbox_seq', ['seq'], { unique: true })
-@Index('IDX_outbox_sent_at_seq', ['sentAt', 'seq'])
+@Index('IDX_outbox_pending', ['seq'], { where: OUTBOX_PENDING })
+@Index('IDX_outbox_set_aside', ['seq'], { where: OUTBOX_SET_ASIDE })
 @Index('IDX_outbox_created_at', ['createdAt'])
 export class OutboxEvent {
   @PrimaryGeneratedColumn()

@@ -3,6 +3,7 @@ import { ReadConnection } from '../../database/read-connection';
 import { SqlDialect } from '../../database/sql-dialect';
 import { hotQuery, managerOf, Transaction } from '../../database/transaction';
 import { TransactionRunner } from '../../database/transaction-runner';
+import { OUTBOX_PENDING, OUTBOX_SET_ASIDE } from '../entities/outbox-event.entity';
 import { EventStore, StoredEvent, StreamPosition, UnnumberedEvent } from './event-store';
 
 /** Rows per INSERT: far below either engine's limit on bound parameters. */
@@ -48,7 +49,7 @@ export class EventStoreTypeormRepository extends EventStore {
       SELECT taken.base + e.ord, e.subject, e.head || (taken.base + e.ord)::text || e.tail, $5::timestamp
       FROM taken CROSS JOIN unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(subject, head, tail, ord)
       RETURNING seq`;
-    const pending = `SELECT seq FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT ${sql.param(2)}`;
+    const pending = `SELECT seq FROM outbox WHERE ${OUTBOX_PENDING} ORDER BY seq LIMIT ${sql.param(2)}`;
     const retire = `UPDATE outbox SET sent_at = ${sql.param(1)} WHERE seq IN (${pending}) RETURNING seq`;
     this.retireSql = sql.postgres
       ? `WITH retired AS (${retire}) SELECT MAX(seq) AS seq FROM retired`
@@ -146,18 +147,18 @@ export class EventStoreTypeormRepository extends EventStore {
 
   async unpublished(limit: number): Promise<StoredEvent[]> {
     const rows: StoredRow[] = await this.reads.query(
-      `SELECT seq, subject, envelope FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY seq LIMIT ${this.sql.param(1)}`,
+      `SELECT seq, subject, envelope FROM outbox WHERE ${OUTBOX_PENDING} ORDER BY seq LIMIT ${this.sql.param(1)}`,
       [limit],
     );
     return rows.map(stored);
   }
 
   async countUnpublished(): Promise<number> {
-    return this.count('sent_at IS NULL AND failed_at IS NULL');
+    return this.count(OUTBOX_PENDING);
   }
 
   async countSetAside(): Promise<number> {
-    return this.count('failed_at IS NOT NULL');
+    return this.count(OUTBOX_SET_ASIDE);
   }
 
   async markPublished(seqs: number[], at: Date): Promise<void> {

@@ -113,4 +113,23 @@ describe('OrderedEventStream', () => {
     await settle(() => seen.length === 2);
     expect(seen).toEqual([3, 4]);
   });
+
+  it('goes on past a listener that throws: the others, and the later positions, still arrive', async () => {
+    const { store, grow } = fakeStore(0);
+    const { stream, seen, commit } = await started(store);
+    stream.onEvent((e) => {
+      if (e.seq === 2) {
+        throw new Error('listener bug');
+      }
+    });
+    const after: number[] = [];
+    stream.onEvent((e) => after.push(e.seq));
+    commit(1);
+    commit(2);
+    grow(4);
+    stream.heardOf(4);
+    await settle(() => seen.length === 4);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(after).toEqual([1, 2, 3, 4]);
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
+import { Listeners } from '../../common/listeners';
 import { EventEnvelope } from '../domain-events';
 import { DomainEvents } from '../domain-events.service';
 import { EventStore } from '../store/event-store';
@@ -19,7 +19,10 @@ const FILL_RETRY_MS = 1000;
 @Injectable()
 export class OrderedEventStream implements OnApplicationBootstrap {
   private readonly logger = new Logger('EventStream');
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private readonly listeners = new Listeners<EventEnvelope>(
+    this.logger,
+    (envelope) => `event ${envelope.seq}`,
+  );
   private readonly held = new Map<number, EventEnvelope>();
   /** The position delivered next; 0 until the stream's position is known. */
   private next = 0;
@@ -54,8 +57,7 @@ export class OrderedEventStream implements OnApplicationBootstrap {
 
   /** Listens to every event from now on, in order; returns the unsubscribe. */
   onEvent(listener: (envelope: EventEnvelope) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+    return this.listeners.add(listener);
   }
 
   /** One of this instance's committed events. */
@@ -129,7 +131,7 @@ export class OrderedEventStream implements OnApplicationBootstrap {
     for (let envelope = this.held.get(this.next); envelope; envelope = this.held.get(this.next)) {
       this.held.delete(this.next);
       this.next++;
-      this.emitter.emit('event', envelope);
+      this.listeners.notify(envelope);
     }
   }
 }
