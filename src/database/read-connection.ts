@@ -12,6 +12,8 @@ import { SqlDialect } from './sql-dialect';
 @Injectable()
 export class ReadConnection implements OnModuleDestroy {
   private database?: Database;
+  /** The statement before the next one: they go to SQLite one at a time. */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -22,6 +24,15 @@ export class ReadConnection implements OnModuleDestroy {
     if (this.sql.postgres) {
       return this.dataSource.query<Row[]>(sql, params);
     }
+    // SQLite runs one connection's statements one after another anyway; sent together, all but
+    // one would each hold one of libuv's four threads while they wait for it, and the other
+    // connections' reads (every GET) need those threads
+    const result = this.previous.then(() => this.all<Row>(sql, params));
+    this.previous = result.catch(() => undefined);
+    return result;
+  }
+
+  private all<Row>(sql: string, params: unknown[]): Promise<Row[]> {
     const database = this.open();
     return new Promise((resolve, reject) =>
       database.all(sql, params, (error: Error | null, rows: Row[]) =>
